@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses of the timrest command.
+const (
+	exitOK      = 0 // success; also for --help
+	exitFailure = 1 // the command ran and failed: an invalid UserSig, an API error, ...
+	exitUsage   = 2 // bad command line: unknown command or flag, bad or missing flag value
+)
+
+// Environment variables the commands read (through app.getenv only).
+const envSecretKey = "TIM_SECRET_KEY"
+
+// app is what every command may use from the outside world. Commands
+// never touch os.Stdin/Stdout/Stderr, os.Getenv, os.Exit or time.Now
+// directly, so that they can be run and tested in-process.
+type app struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+	now    func() time.Time
+}
+
+// usageError is an error in the command line. execute exits with
+// exitUsage for it and exitFailure for any other error.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// usageErrorf returns a *usageError with a formatted message.
+func usageErrorf(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// execute runs args and returns the exit status. Errors are printed here,
+// as one line on stderr prefixed with the command's path; commands return
+// them and print nothing themselves.
+func (a *app) execute(ctx context.Context, args []string) int {
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return exitOK
+	}
+	path := root.Name()
+	if cmd != nil {
+		path = cmd.CommandPath()
+	}
+	fmt.Fprintf(a.stderr, "%s: %s\n", path, oneLine(err.Error()))
+	if _, ok := errors.AsType[*usageError](err); ok {
+		return exitUsage
+	}
+	return exitFailure
+}
+
+// oneLine keeps an error message on one line.
+func oneLine(s string) string {
+	return strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ")
+}
+
+// newRootCmd returns the timrest command with all its subcommands. To add
+// a subcommand, write a newXxxCmd(a *app) *cobra.Command in its own file
+// and add it to the AddCommand call below (or to its parent group).
+func newRootCmd(a *app) *cobra.Command {
+	root := newGroupCmd("timrest", "Tencent Cloud IM server REST API tool",
+		`timrest works with the Tencent Cloud IM (Chat) server REST API.
+
+Exit status: 0 on success, 1 when the command failed (for example an invalid
+UserSig), 2 for a bad command line (unknown command, bad or missing flag).`)
+	root.SilenceUsage = true
+	root.SilenceErrors = true
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &usageError{err}
+	})
+	root.CompletionOptions.HiddenDefaultCmd = true
+
+	root.AddCommand(
+		newUserSigCmd(a),
+	)
+	return root
+}
+
+// newGroupCmd returns a command that only groups subcommands: without
+// arguments it prints its help, and an unknown subcommand is a usage
+// error. Add the subcommands with AddCommand.
+func newGroupCmd(use, short, long string) *cobra.Command {
+	return &cobra.Command{
+		Use:   use,
+		Short: short,
+		Long:  long,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return nil
+			}
+			var names []string
+			for _, c := range cmd.Commands() {
+				if c.IsAvailableCommand() {
+					names = append(names, c.Name())
+				}
+			}
+			return usageErrorf("unknown command %q (available: %s)", args[0], strings.Join(names, ", "))
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return cmd.Help()
+		},
+	}
+}
+
+// noArgs is the Args of a leaf command that takes no positional
+// arguments. Unlike cobra.NoArgs it does not repeat the argument, which
+// could be a secret typed in the wrong place.
+func noArgs(_ *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageErrorf("unexpected argument(s): this command takes flags only")
+	}
+	return nil
+}
