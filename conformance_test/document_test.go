@@ -76,6 +76,9 @@ func TestContractFacts(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("operations (-want +got):\n%s", diff)
 	}
+	if want := (contract.Limits{FriendsPerAccount: 3000, GroupAnswerBytes: 1 << 20}); c.Limits != want {
+		t.Errorf("x-tim-limits: got %+v, want %+v", c.Limits, want)
+	}
 	for _, e := range c.PublicErrors {
 		if e.Code < 60000 || e.Code > 79999 {
 			t.Errorf("public error %d is outside 60000-79999", e.Code)

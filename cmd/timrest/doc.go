@@ -5,6 +5,8 @@
 //
 //	timrest usersig gen --sdkappid N --user U [--key K] [--ttl 24h]
 //	timrest usersig verify --sdkappid N --user U --sig S [--key K] [--now T]
+//	timrest emulator --sdkappid N [--key K] [--addr 127.0.0.1:8080] [--admin A]... [--seed FILE] [--groups N] [--rate-limits on|off] [--faults SPEC]
+//	timrest demo
 //
 // # usersig gen
 //
@@ -20,6 +22,19 @@
 // time. A valid UserSig prints "valid; expires <RFC 3339 UTC time>". An
 // invalid one exits 1 and prints why: expired, wrong SDKAppID, wrong user,
 // bad signature or malformed.
+//
+// # emulator
+//
+// Serves a local, in-memory stand-in of the REST API (package emulator)
+// until interrupted. It prints its base URL on stdout and logs one line
+// per call on stderr (operation, identifier, code, duration; never the
+// UserSig). Without --seed it serves the demo's sample data.
+//
+// # demo
+//
+// Starts the emulator in-process on a free loopback port with sample data
+// and a random throwaway key, and calls all four endpoints with the
+// generated client and auth's Signer.
 //
 // # Secret key
 //

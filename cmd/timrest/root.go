@@ -91,6 +91,8 @@ UserSig), 2 for a bad command line (unknown command, bad or missing flag).`)
 
 	root.AddCommand(
 		newUserSigCmd(a),
+		newEmulatorCmd(a),
+		newDemoCmd(a),
 	)
 	return root
 }

@@ -82,12 +82,20 @@ type Server struct {
 	BackupHost string // host to use on DNS trouble
 }
 
+// Limits is the document's x-tim-limits: limits the vendor's pages state
+// in prose rather than in a schema.
+type Limits struct {
+	FriendsPerAccount int `json:"friends-per-account"` // beyond it an import item gets 30010
+	GroupAnswerBytes  int `json:"group-answer-bytes"`  // beyond it a group answer is 10018
+}
+
 // Contract is the parsed document.
 type Contract struct {
 	Doc          *openapi3.T
 	Operations   []Operation // sorted by path
 	PublicErrors []ErrorCode // sorted by code
 	Servers      []Server    // in document order
+	Limits       Limits      // x-tim-limits
 	// QueryParams maps each common query parameter to its value schema.
 	QueryParams map[string]*openapi3.Schema
 }
@@ -133,6 +141,12 @@ func Parse(doc *openapi3.T) (*Contract, error) {
 		return nil, err
 	}
 	sort.Slice(c.PublicErrors, func(i, j int) bool { return c.PublicErrors[i].Code < c.PublicErrors[j].Code })
+	if err := decodeExt(doc.Extensions, "x-tim-limits", &c.Limits, true); err != nil {
+		return nil, err
+	}
+	if c.Limits.FriendsPerAccount <= 0 || c.Limits.GroupAnswerBytes <= 0 {
+		return nil, fmt.Errorf("contract: x-tim-limits: every limit must be positive, got %+v", c.Limits)
+	}
 
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)

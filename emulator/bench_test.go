@@ -1,0 +1,100 @@
+package emulator_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"runtime"
+	"sync/atomic"
+	"testing"
+
+	"github.com/timrest/timrest/emulator"
+	"github.com/timrest/timrest/emulator/emulatortest"
+	"github.com/timrest/timrest/gen"
+)
+
+// BenchmarkEmulator measures each endpoint over loopback HTTP with the
+// generated client and auth's Signer (no validating transport), calls in
+// parallel, rate limits off.
+//
+//	go test ./emulator -run '^$' -bench BenchmarkEmulator -benchmem
+func BenchmarkEmulator(b *testing.B) {
+	seed := emulator.SampleSeed()
+	seed.Groups = append(seed.Groups, emulator.GenerateGroups(5000, 99)...)
+	const workers = 256
+	for i := range workers {
+		seed.Accounts = append(seed.Accounts, emulator.Account{UserID: fmt.Sprintf("bench%03d", i)})
+	}
+	cfg := emulator.Config{SDKAppID: testAppID, Key: emulatortest.NewKey(b), Seed: seed}
+	base, _ := emulatortest.Start(b, cfg)
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 4 * runtime.GOMAXPROCS(0) * 4
+	b.Cleanup(tr.CloseIdleConnections)
+	client, err := gen.NewClientWithResponses(base,
+		gen.WithHTTPClient(&http.Client{Transport: tr}),
+		gen.WithRequestEditorFn(emulatortest.NewSigner(b, cfg, emulator.DefaultAdmin).Edit))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	yes := gen.NeedFriendYes
+	limit := int64(100)
+	var next atomic.Int64
+
+	ops := []struct {
+		name string
+		call func(worker string) (int32, error)
+	}{
+		{"GetFriendLists", func(string) (int32, error) {
+			r, err := client.GetFriendListsWithResponse(ctx, gen.GetFriendListsRequest{FromAccount: "alice", NeedFriend: &yes})
+			if err != nil {
+				return 0, err
+			}
+			return r.JSON200.ErrorCode, nil
+		}},
+		{"GetFriends", func(string) (int32, error) {
+			r, err := client.GetFriendsWithResponse(ctx, gen.GetFriendsRequest{FromAccount: "alice", ToAccount: []string{"bob", "carol", "erin"},
+				TagList: []string{"Tag_Profile_IM_Nick", "Tag_Profile_IM_Level", "Tag_SNS_IM_Group", "Tag_SNS_IM_Remark", "Tag_SNS_Custom_Rank"}})
+			if err != nil {
+				return 0, err
+			}
+			return r.JSON200.ErrorCode, nil
+		}},
+		{"ListGroupIDs", func(string) (int32, error) {
+			r, err := client.ListGroupIDsWithResponse(ctx, gen.ListGroupIDsRequest{Limit: &limit})
+			if err != nil {
+				return 0, err
+			}
+			return r.JSON200.ErrorCode, nil
+		}},
+		{"ImportFriends", func(worker string) (int32, error) {
+			r, err := client.ImportFriendsWithResponse(ctx, gen.ImportFriendsRequest{FromAccount: worker, AddFriendItem: []gen.AddFriendItem{
+				{ToAccount: "alice", AddSource: "AddSource_Type_Bench", GroupName: []string{"bench"}},
+				{ToAccount: "bob", AddSource: "AddSource_Type_Bench"},
+			}})
+			if err != nil {
+				return 0, err
+			}
+			return r.JSON200.ErrorCode, nil
+		}},
+	}
+	for _, op := range ops {
+		b.Run(op.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				worker := fmt.Sprintf("bench%03d", next.Add(1)%workers)
+				for pb.Next() {
+					code, err := op.call(worker)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					if code != 0 {
+						b.Errorf("ErrorCode %d", code)
+						return
+					}
+				}
+			})
+		})
+	}
+}

@@ -1,0 +1,159 @@
+// Package emulator is a local, in-memory stand-in for the Tencent Cloud IM
+// (Chat) server REST API, built on the server side of the code generated
+// from openapi/: it implements gen.StrictServerInterface for the four
+// operations of the documents, so the contract is proven from both sides.
+// Tests, demos and users' CI run against it, since nothing here may call
+// the live service.
+//
+//	emu, err := emulator.New(emulator.Config{
+//		SDKAppID: 1400000000,
+//		Key:      key, // the app's secret key; UserSigs are verified with it
+//		Seed:     emulator.SampleSeed(),
+//	})
+//	...
+//	srv := httptest.NewServer(emu) // or http.ListenAndServe(addr, emu)
+//	client, err := gen.NewClientWithResponses(srv.URL, gen.WithRequestEditorFn(signer.Edit))
+//
+// The package emulatortest starts one for a test and checks every request
+// and answer against openapi/; `timrest emulator` serves one from the
+// command line and `timrest demo` walks through it.
+//
+// # What it serves
+//
+//   - v4/sns/group_get (GetFriendLists): the friend lists of From_Account,
+//     in the order they were created, with FriendNumber and
+//     CurrentSequence; members (To_Account) with
+//     NeedFriend=Need_Friend_Type_Yes. With GroupName, only the named
+//     lists that exist, in the order named, always with members.
+//   - v4/sns/friend_get_list (GetFriends): for each To_Account the
+//     requested tags the friend has, with their real value types
+//     (strings, integers, the list names as an array): Tag_SNS_IM_* and
+//     Tag_SNS_Custom_* from the relation, Tag_Profile_IM_* and
+//     Tag_Profile_Custom_* from the friend's profile. Accounts that are
+//     not friends get ResultCode 30001 and are listed in Fail_Account.
+//   - v4/group_open_http_svc/get_appid_group_list (ListGroupIDs): Limit
+//     (default and maximum 10000) and Next paging with cursors above 2^32,
+//     the GroupType filter (which also makes TotalCount count that type
+//     only), and 10018 when the answer would exceed 1 MB.
+//   - v4/sns/friend_import (ImportFriends): up to 1000 items, each with its
+//     own ResultCode; re-importing an existing friend updates it.
+//
+// # Authentication
+//
+// Every call carries sdkappid, identifier, usersig, random and
+// contenttype in its query. The emulator checks them in that order (the
+// format of each against its x-tim-schema, then the app, then the
+// UserSig, then the admin) and answers the first problem with its code,
+// HTTP 200 and ActionStatus FAIL:
+//
+//	sdkappid absent or empty                        60012
+//	sdkappid, identifier, random or contenttype     60025
+//	  missing, repeated or malformed (usersig
+//	  repeated too)
+//	usersig absent or empty                         70002
+//	sdkappid is not the emulator's app              60006
+//	UserSig not a TLS sig v2 ticket                 70003
+//	UserSig issued for another SDKAppID             70014
+//	UserSig issued for another identifier           70013
+//	UserSig expired                                 70001
+//	UserSig signed with another key (or altered)    70009
+//	identifier not one of Config.Admins             30004 (sns), 10007 (group)
+//
+// The UserSig is verified with auth.VerifyUserSig at Config.Now; a
+// verified UserSig is remembered until it expires. It is never logged or
+// answered.
+//
+// # Errors
+//
+// Every answer the emulator gives as the "service" is HTTP 200 with
+// ActionStatus and ErrorCode in the body; never a bare 400. After
+// authentication, the operation's call rate (60007), then the body: an
+// empty or unparsable body gets 60003; a body that breaks the request
+// schema in openapi/ gets the operation's bad-parameter code, 30001 for
+// sns and 10004 for group, with the schema problems in ErrorInfo. A
+// friend_import item that breaks its schema (a malformed AddSource, an
+// unknown field) or a byte limit the schema counts in characters (a
+// Remark over 96 bytes) fails alone with 30001, as long as the body still
+// decodes and the item has a valid To_Account. A request for
+// no known path gets 60009, a known path with another method 60002. FAIL
+// answers carry only ActionStatus, ErrorCode and ErrorInfo, as the
+// service's may.
+//
+// friend_import's item codes: 30003 unknown To_Account; 30001 the
+// account itself, a To_Account seen earlier in the same request, or a
+// malformed item; 30010 a new friend beyond 3000; 30011 lists that would
+// take From_Account beyond 32 friend lists. An unknown From_Account fails
+// the whole call with 30003 (all three sns operations), and a second
+// import for a From_Account whose import is still running fails with
+// 30008.
+//
+// The codes come from the operations' x-tim-errors and the document's
+// x-tim-public-errors; the bad-parameter, permission and transient codes
+// are picked by class from the contract.
+//
+// # Rate limits
+//
+// With Config.RateLimits, each operation is limited to its x-tim-rate-limit
+// (200/s for sns, 1/s for get_appid_group_list) for the app, with
+// golang.org/x/time/rate on Config.Now: a burst of the rate, rounded up,
+// then one call per 1/rate. Config.Rates overrides single operations (0
+// turns the limit off). A call over the rate gets 60007, the REST API's
+// per-API code; only authenticated calls count.
+//
+// # Faults
+//
+// Config.Faults injects, per call and deterministically for Faults.Seed
+// (the same seed and order of calls give the same faults): one of the
+// operation's transient codes (class transient in its x-tim-errors: 30006
+// or 30007 for sns, 10002 for group), HTTP 502 with an HTML body as the
+// vendor's proxy sends it, or a dropped connection (hijacked and closed);
+// and Faults.Latency before every call. Faults happen before
+// authentication, as network and proxy faults would. [ParseFaults] reads
+// the form "seed=1,transient=0.2,502=0.05,drop=0.01,latency=20ms".
+//
+// # Seed
+//
+// The state (accounts with profile tags, groups with their type, one-way
+// friends) comes from a [Seed], in Go or in JSON ([LoadSeed]), in the
+// API's own shapes:
+//
+//	{
+//	  "Accounts": [
+//	    {"UserID": "alice", "Profile": [
+//	      {"Tag": "Tag_Profile_IM_Nick", "Value": "Alice"},
+//	      {"Tag": "Tag_Profile_IM_Level", "Value": 3},
+//	      {"Tag": "Tag_Profile_Custom_Hobby", "Value": "chess"}]},
+//	    {"UserID": "bob"}
+//	  ],
+//	  "Groups": [{"GroupId": "@TGS#1", "Type": "Public"}],
+//	  "Friends": {
+//	    "alice": [{"To_Account": "bob", "AddSource": "AddSource_Type_Web",
+//	               "GroupName": ["work"], "Remark": "Bobby",
+//	               "CustomItem": [{"Tag": "Tag_SNS_Custom_Rank", "Value": 1}]}]
+//	  }
+//	}
+//
+// Accounts: UserID (at most 32 bytes, unique) and Profile, a list of
+// Tag/Value items: standard tags Tag_Profile_IM_Nick, _Gender
+// (Gender_Type_Unknown|Female|Male), _BirthDay, _Location,
+// _SelfSignature, _AllowType (AllowType_Type_NeedConfirm|AllowAny|DenyAny),
+// _Language, _Image, _AdminForbidType (AdminForbid_Type_None|SendOut),
+// _Level, _Role, with strings or 32-bit unsigned integers as the vendor
+// types them; custom tags Tag_Profile_Custom_ + up to 8 letters, string
+// or integer. Groups: GroupId (unique; any length, so that long IDs can
+// reach the 1 MB cap) and Type, one of Public, Private, Work, ChatRoom,
+// Meeting, AVChatRoom, BChatRoom, Community; they page in seed order.
+// Friends: From_Account → a list of friend_import's AddFriendItem,
+// validated against its schema in openapi/, naming seed accounts;
+// AddTime defaults to the time of loading. Loading is strict: unknown
+// fields, trailing data, values of the wrong type and references to
+// unknown accounts are errors that name the item. [GenerateGroups] makes
+// thousands of realistic groups for paging; [SampleSeed] is the demo's
+// data.
+//
+// # Inspection
+//
+// [Emulator.Friends] and [Emulator.Stats] return consistent copies for
+// tests; [Emulator.Apply] and [Emulator.AddAccounts] add data while it
+// runs.
+package emulator

@@ -1,0 +1,379 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"slices"
+	"strings"
+
+	"github.com/timrest/timrest/gen"
+	"github.com/timrest/timrest/tag"
+)
+
+// Seed is the initial state of an [Emulator]: accounts with their profile
+// tags, groups with their type, and one-way friends. Its JSON form (see
+// [LoadSeed] and the package documentation) uses the API's own shapes;
+// friends are the AddFriendItem objects of friend_import.
+type Seed struct {
+	// Accounts are the imported accounts. Friends may only name these
+	// (or accounts the emulator already has).
+	Accounts []Account `json:"Accounts,omitempty"`
+	// Groups are the app's groups, in the order get_appid_group_list
+	// pages through them.
+	Groups []Group `json:"Groups,omitempty"`
+	// Friends maps a From_Account to its friends, applied as
+	// friend_import would, one account after another in key order.
+	Friends map[string][]gen.AddFriendItem `json:"Friends,omitempty"`
+}
+
+// Account is an imported account: its UserID and its profile tags
+// (standard Tag_Profile_IM_* tags with values of their type, and
+// Tag_Profile_Custom_* tags with string or integer values).
+type Account struct {
+	UserID  string        `json:"UserID"`
+	Profile []gen.TagItem `json:"Profile,omitempty"`
+}
+
+// Group is a group of the app: its ID and its type (Public, Private or
+// Work, ChatRoom or Meeting, AVChatRoom, BChatRoom, Community).
+type Group struct {
+	GroupID string        `json:"GroupId"`
+	Type    gen.GroupType `json:"Type"`
+}
+
+// LoadSeed reads a seed in JSON from r, strictly: unknown fields, trailing
+// data, tags of the wrong type and friends of unknown accounts are errors,
+// and the error names the offending item (for example
+// `Accounts[2] "bob": Profile[0]: ...`).
+func LoadSeed(r io.Reader) (*Seed, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("emulator: reading the seed: %w", err)
+	}
+	var top struct {
+		Accounts []json.RawMessage
+		Groups   []json.RawMessage
+		Friends  map[string][]json.RawMessage
+	}
+	if err := strictDecode(data, &top); err != nil {
+		return nil, fmt.Errorf("emulator: seed: %w", err)
+	}
+	s := &Seed{}
+	for i, raw := range top.Accounts {
+		var a Account
+		if err := strictDecode(raw, &a); err != nil {
+			return nil, fmt.Errorf("emulator: seed: Accounts[%d]: %w", i, err)
+		}
+		s.Accounts = append(s.Accounts, a)
+	}
+	for i, raw := range top.Groups {
+		var g Group
+		if err := strictDecode(raw, &g); err != nil {
+			return nil, fmt.Errorf("emulator: seed: Groups[%d]: %w", i, err)
+		}
+		s.Groups = append(s.Groups, g)
+	}
+	if top.Friends != nil {
+		s.Friends = make(map[string][]gen.AddFriendItem, len(top.Friends))
+	}
+	for from, raws := range top.Friends {
+		items := make([]gen.AddFriendItem, 0, len(raws))
+		for i, raw := range raws {
+			var it gen.AddFriendItem
+			if err := strictDecode(raw, &it); err != nil {
+				return nil, fmt.Errorf("emulator: seed: Friends[%q][%d]: %w", from, i, err)
+			}
+			items = append(items, it)
+		}
+		s.Friends[from] = items
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// strictDecode decodes one JSON value into v, refusing unknown fields and
+// trailing data.
+func strictDecode(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("trailing data after the JSON value")
+	}
+	return nil
+}
+
+// Validate checks the seed on its own: every account, group and friend is
+// well formed, no UserID or GroupId appears twice, and friends name
+// accounts of the seed. [New] and [Emulator.Apply] check the same against
+// the emulator's state.
+func (s *Seed) Validate() error {
+	env, err := loadEnv()
+	if err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	for _, a := range s.Accounts {
+		known[a.UserID] = true
+	}
+	return env.validateSeed(s, func(id string) bool { return known[id] }, func(string) bool { return false })
+}
+
+// validateSeed checks s. account reports whether a UserID exists (in the
+// seed or the state); groupTaken whether a GroupId exists in the state.
+func (env *env) validateSeed(s *Seed, account func(string) bool, groupTaken func(string) bool) error {
+	seen := map[string]bool{}
+	for i, a := range s.Accounts {
+		where := fmt.Sprintf("Accounts[%d] %q", i, a.UserID)
+		if err := env.checkUserID(a.UserID); err != nil {
+			return fmt.Errorf("emulator: seed: %s: UserID: %w", where, err)
+		}
+		if seen[a.UserID] {
+			return fmt.Errorf("emulator: seed: %s: UserID appears twice", where)
+		}
+		seen[a.UserID] = true
+		tags := map[string]bool{}
+		for j, p := range a.Profile {
+			if tags[p.Tag] {
+				return fmt.Errorf("emulator: seed: %s: Profile[%d]: tag %s appears twice", where, j, p.Tag)
+			}
+			tags[p.Tag] = true
+			if err := checkProfileTag(p.Tag, p.Value); err != nil {
+				return fmt.Errorf("emulator: seed: %s: Profile[%d]: %w", where, j, err)
+			}
+		}
+	}
+	groups := map[string]bool{}
+	for i, g := range s.Groups {
+		where := fmt.Sprintf("Groups[%d] %q", i, g.GroupID)
+		switch {
+		case g.GroupID == "":
+			return fmt.Errorf("emulator: seed: %s: GroupId is empty", where)
+		case groups[g.GroupID] || groupTaken(g.GroupID):
+			return fmt.Errorf("emulator: seed: %s: GroupId appears twice", where)
+		case !g.Type.Valid():
+			return fmt.Errorf("emulator: seed: %s: Type %q is not a group type (want one of %s)", where, g.Type, strings.Join(groupTypeNames(), ", "))
+		}
+		groups[g.GroupID] = true
+	}
+	for _, from := range sortedKeys(s.Friends) {
+		items := s.Friends[from]
+		if !account(from) {
+			return fmt.Errorf("emulator: seed: Friends[%q]: no such account", from)
+		}
+		to := map[string]bool{}
+		lists := map[string]bool{}
+		for i, it := range items {
+			where := fmt.Sprintf("Friends[%q][%d] (To_Account %q)", from, i, it.ToAccount)
+			if err := env.checkItemSchema(it); err != nil {
+				return fmt.Errorf("emulator: seed: %s: %w", where, err)
+			}
+			if reason := env.checkItemBytes(it); reason != "" {
+				return fmt.Errorf("emulator: seed: %s: %s", where, reason)
+			}
+			switch {
+			case !account(it.ToAccount):
+				return fmt.Errorf("emulator: seed: %s: no such account", where)
+			case it.ToAccount == from:
+				return fmt.Errorf("emulator: seed: %s: an account cannot be its own friend", where)
+			case to[it.ToAccount]:
+				return fmt.Errorf("emulator: seed: %s: friend appears twice", where)
+			}
+			to[it.ToAccount] = true
+			for _, l := range it.GroupName {
+				lists[l] = true
+			}
+			if len(lists) > env.limits.lists {
+				return fmt.Errorf("emulator: seed: %s: more than %d friend lists", where, env.limits.lists)
+			}
+			if len(to) > env.limits.friends {
+				return fmt.Errorf("emulator: seed: %s: more than %d friends", where, env.limits.friends)
+			}
+		}
+	}
+	return nil
+}
+
+// checkItemSchema validates an AddFriendItem against its schema in
+// openapi/.
+func (env *env) checkItemSchema(it gen.AddFriendItem) error {
+	b, err := json.Marshal(it)
+	if err != nil {
+		return err
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	if err := env.itemSchema.VisitJSON(v); err != nil {
+		return errors.New(schemaErrorText(err))
+	}
+	return nil
+}
+
+// checkUserID checks a UserID: not empty, at most the document's maximum
+// in bytes.
+func (env *env) checkUserID(id string) error {
+	switch {
+	case id == "":
+		return errors.New("empty")
+	case len(id) > env.limits.userID:
+		return fmt.Errorf("%d bytes, want at most %d", len(id), env.limits.userID)
+	}
+	return nil
+}
+
+func groupTypeNames() []string {
+	return []string{
+		string(gen.GroupTypePublic), string(gen.GroupTypePrivate), string(gen.GroupTypeWork), string(gen.GroupTypeChatRoom),
+		string(gen.GroupTypeMeeting), string(gen.GroupTypeAVChatRoom), string(gen.GroupTypeBChatRoom), string(gen.GroupTypeCommunity),
+	}
+}
+
+// groupTypeWeights is the mix of group types GenerateGroups draws from,
+// old and new names alike, in per mille.
+var groupTypeWeights = []struct {
+	t gen.GroupType
+	w int
+}{
+	{gen.GroupTypePublic, 300}, {gen.GroupTypeWork, 200}, {gen.GroupTypePrivate, 50}, {gen.GroupTypeMeeting, 150},
+	{gen.GroupTypeChatRoom, 50}, {gen.GroupTypeAVChatRoom, 150}, {gen.GroupTypeBChatRoom, 20}, {gen.GroupTypeCommunity, 80},
+}
+
+// GenerateGroups returns n groups with IDs in the vendor's style
+// ("@TGS#2J4SZEAEL"; community groups "@TGS#_" and 10 characters) and a
+// realistic mix of types, old and new names alike (Private and Work,
+// ChatRoom and Meeting). The result depends only on n and seed.
+func GenerateGroups(n int, seed int64) []Group {
+	if n <= 0 {
+		return nil
+	}
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	seen := make(map[string]bool, n)
+	groups := make([]Group, 0, n)
+	for len(groups) < n {
+		w := rng.IntN(1000)
+		t := groupTypeWeights[0].t
+		for _, gw := range groupTypeWeights {
+			if w < gw.w {
+				t = gw.t
+				break
+			}
+			w -= gw.w
+		}
+		var b strings.Builder
+		if t == gen.GroupTypeCommunity {
+			b.WriteString("@TGS#_")
+			for range 10 {
+				b.WriteByte(alphabet[rng.IntN(len(alphabet))])
+			}
+		} else {
+			b.WriteString("@TGS#")
+			b.WriteByte("123"[rng.IntN(3)])
+			for range 8 {
+				b.WriteByte(alphabet[rng.IntN(len(alphabet))])
+			}
+		}
+		id := b.String()
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		groups = append(groups, Group{GroupID: id, Type: t})
+	}
+	return groups
+}
+
+// SampleSeed returns the sample data of `timrest demo` and of a
+// `timrest emulator` started without --seed: five accounts with profiles
+// (alice, bob, carol, dave, erin), alice's and bob's friends in lists,
+// with remarks and custom friend tags, and 25 groups of mixed types.
+// Each call returns a new copy.
+func SampleSeed() *Seed {
+	str := func(s string) *string { return &s }
+	i64 := func(n int64) *int64 { return &n }
+	p := func(t string, v tag.Value) gen.TagItem { return gen.TagItem{Tag: t, Value: v} }
+	s := &Seed{
+		Accounts: []Account{
+			{UserID: "alice", Profile: []gen.TagItem{
+				p("Tag_Profile_IM_Nick", tag.String("Alice")),
+				p("Tag_Profile_IM_Gender", tag.String("Gender_Type_Female")),
+				p("Tag_Profile_IM_BirthDay", tag.Int(19900415)),
+				p("Tag_Profile_IM_Location", tag.String("Shenzhen")),
+				p("Tag_Profile_IM_Level", tag.Int(3)),
+				p("Tag_Profile_Custom_Hobby", tag.String("chess")),
+			}},
+			{UserID: "bob", Profile: []gen.TagItem{
+				p("Tag_Profile_IM_Nick", tag.String("Bob")),
+				p("Tag_Profile_IM_Gender", tag.String("Gender_Type_Male")),
+				p("Tag_Profile_IM_BirthDay", tag.Int(19881102)),
+				p("Tag_Profile_IM_Image", tag.String("https://example.com/avatars/bob.png")),
+				p("Tag_Profile_IM_SelfSignature", tag.String("Ship it.")),
+				p("Tag_Profile_IM_Level", tag.Int(7)),
+				p("Tag_Profile_Custom_Hobby", tag.String("climbing")),
+			}},
+			{UserID: "carol", Profile: []gen.TagItem{
+				p("Tag_Profile_IM_Nick", tag.String("Carol")),
+				p("Tag_Profile_IM_Gender", tag.String("Gender_Type_Female")),
+				p("Tag_Profile_IM_AllowType", tag.String("AllowType_Type_AllowAny")),
+				p("Tag_Profile_IM_Language", tag.Int(2)),
+				p("Tag_Profile_Custom_Score", tag.Int(1250)),
+			}},
+			{UserID: "dave", Profile: []gen.TagItem{
+				p("Tag_Profile_IM_Nick", tag.String("Dave")),
+				p("Tag_Profile_IM_Role", tag.Int(1)),
+			}},
+			{UserID: "erin", Profile: []gen.TagItem{
+				p("Tag_Profile_IM_Nick", tag.String("Erin")),
+			}},
+		},
+		Groups: append([]Group{
+			{GroupID: "@TGS#2J4SZEAEL", Type: gen.GroupTypePublic},
+			{GroupID: "@TGS#2C5SZEAEF", Type: gen.GroupTypeWork},
+			{GroupID: "@TGS#3FRIENDS01", Type: gen.GroupTypePrivate},
+			{GroupID: "@TGS#aLIVEROOM1", Type: gen.GroupTypeAVChatRoom},
+			{GroupID: "@TGS#_GOPHERCLUB", Type: gen.GroupTypeCommunity},
+		}, GenerateGroups(20, 1)...),
+		Friends: map[string][]gen.AddFriendItem{
+			"alice": {
+				{
+					ToAccount: "bob", AddSource: "AddSource_Type_Web", GroupName: []string{"work"},
+					Remark: str("Bobby"), RemarkTime: i64(1700000100),
+					AddWording: str("Hi Bob, Alice from the platform team"), AddTime: i64(1700000000),
+					CustomItem: []gen.CustomFriendItem{
+						{Tag: "Tag_SNS_Custom_Rank", Value: tag.Int(1)},
+						{Tag: "Tag_SNS_Custom_Note", Value: tag.String("owes me lunch")},
+					},
+				},
+				{
+					ToAccount: "carol", AddSource: "AddSource_Type_Android", GroupName: []string{"work", "family"},
+					Remark: str("Sis"), AddTime: i64(1600000000),
+					CustomItem: []gen.CustomFriendItem{{Tag: "Tag_SNS_Custom_Rank", Value: tag.Int(2)}},
+				},
+				{ToAccount: "erin", AddSource: "AddSource_Type_iOS", AddTime: i64(1710000000)},
+			},
+			"bob": {
+				{ToAccount: "alice", AddSource: "AddSource_Type_Web", GroupName: []string{"friends"}, AddTime: i64(1700000000)},
+			},
+		},
+	}
+	return s
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,79 @@
+package emulator
+
+import (
+	"maps"
+	"sync"
+)
+
+// Stats counts what the emulator did, for tests. [Emulator.Stats] returns
+// a copy.
+type Stats struct {
+	// Calls counts the calls per operationId, every call once, whatever
+	// its outcome. Requests for no known operation count under "".
+	Calls map[string]int
+	// Codes counts, per operationId, the ErrorCode of the answers sent
+	// (0 for success). Calls answered with HTTP 502 or a dropped
+	// connection have no code and are not counted here.
+	Codes map[string]map[int]int
+	// Faults counts the injected faults by kind: "transient", "http502",
+	// "drop" and "latency" (calls delayed by Faults.Latency).
+	Faults map[string]int
+	// RateLimited counts the calls refused for their call rate, per
+	// operationId.
+	RateLimited map[string]int
+}
+
+type statsRecorder struct {
+	mu sync.Mutex
+	s  Stats
+}
+
+func newStatsRecorder() *statsRecorder {
+	return &statsRecorder{s: Stats{
+		Calls:       map[string]int{},
+		Codes:       map[string]map[int]int{},
+		Faults:      map[string]int{},
+		RateLimited: map[string]int{},
+	}}
+}
+
+func (r *statsRecorder) record(c *callInfo) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.s.Calls[c.op]++
+	if c.code >= 0 {
+		m := r.s.Codes[c.op]
+		if m == nil {
+			m = map[int]int{}
+			r.s.Codes[c.op] = m
+		}
+		m[int(c.code)]++
+	}
+	if c.fault != faultNone {
+		r.s.Faults[c.fault.String()]++
+	}
+	if c.delayed {
+		r.s.Faults["latency"]++
+	}
+	if c.rateLimited {
+		r.s.RateLimited[c.op]++
+	}
+}
+
+func (r *statsRecorder) snapshot() Stats {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := Stats{
+		Calls:       maps.Clone(r.s.Calls),
+		Codes:       make(map[string]map[int]int, len(r.s.Codes)),
+		Faults:      maps.Clone(r.s.Faults),
+		RateLimited: maps.Clone(r.s.RateLimited),
+	}
+	for op, m := range r.s.Codes {
+		out.Codes[op] = maps.Clone(m)
+	}
+	return out
+}
+
+// Stats returns a copy of the emulator's counters.
+func (e *Emulator) Stats() Stats { return e.stats.snapshot() }
