@@ -76,8 +76,11 @@ func TestContractFacts(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("operations (-want +got):\n%s", diff)
 	}
-	if want := (contract.Limits{FriendsPerAccount: 3000, GroupAnswerBytes: 1 << 20}); c.Limits != want {
+	if want := (contract.Limits{FriendsPerAccount: 3000, FriendListsPerAccount: 32, GroupAnswerBytes: 1 << 20}); c.Limits != want {
 		t.Errorf("x-tim-limits: got %+v, want %+v", c.Limits, want)
+	}
+	if diff := cmp.Diff(map[string]string{"Private": "Work", "ChatRoom": "Meeting"}, c.GroupTypeRenames); diff != "" {
+		t.Errorf("GroupType x-tim-renamed (-want +got):\n%s", diff)
 	}
 	for _, e := range c.PublicErrors {
 		if e.Code < 60000 || e.Code > 79999 {

@@ -13,13 +13,13 @@ import (
 func TestRegionsMatchServers(t *testing.T) {
 	t.Parallel()
 	c, _ := load(t)
-	type host struct{ Code, URL, Backup string }
+	type host struct{ Code, Name, URL, Backup string }
 	var fromDoc, fromPkg []host
 	for _, s := range c.Servers {
-		fromDoc = append(fromDoc, host{s.Code, s.URL, s.BackupHost})
+		fromDoc = append(fromDoc, host{s.Code, s.Name, s.URL, s.BackupHost})
 	}
 	for _, r := range regions.All() {
-		fromPkg = append(fromPkg, host{r.Code(), r.BaseURL(), r.BackupHost()})
+		fromPkg = append(fromPkg, host{r.Code(), r.Name(), r.BaseURL(), r.BackupHost()})
 	}
 	if diff := cmp.Diff(fromDoc, fromPkg); diff != "" {
 		t.Errorf("openapi servers and regions differ (-document +regions):\n%s", diff)

@@ -85,7 +85,8 @@ type Server struct {
 // Limits is the document's x-tim-limits: limits the vendor's pages state
 // in prose rather than in a schema.
 type Limits struct {
-	FriendsPerAccount int `json:"friends-per-account"` // beyond it an import item gets 30010
+	FriendsPerAccount     int `json:"friends-per-account"`      // beyond it an import item gets 30010
+	FriendListsPerAccount int `json:"friend-lists-per-account"` // beyond it an import item gets 30011
 	GroupAnswerBytes  int `json:"group-answer-bytes"`  // beyond it a group answer is 10018
 }
 
@@ -96,6 +97,9 @@ type Contract struct {
 	PublicErrors []ErrorCode // sorted by code
 	Servers      []Server    // in document order
 	Limits       Limits      // x-tim-limits
+	// GroupTypeRenames maps an old group type name to its new name
+	// (GroupType's x-tim-renamed).
+	GroupTypeRenames map[string]string
 	// QueryParams maps each common query parameter to its value schema.
 	QueryParams map[string]*openapi3.Schema
 }
@@ -118,6 +122,16 @@ func Load() (*Contract, error) {
 		loaded, loadErr = Parse(doc)
 	})
 	return loaded, loadErr
+}
+
+// MustValidator is Load followed by NewValidator, for tests and
+// initialisation; it panics on error.
+func MustValidator() *Validator {
+	v, err := MustLoad().NewValidator()
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 // MustLoad is Load for package initialisation and tests; it panics on error.
@@ -144,7 +158,7 @@ func Parse(doc *openapi3.T) (*Contract, error) {
 	if err := decodeExt(doc.Extensions, "x-tim-limits", &c.Limits, true); err != nil {
 		return nil, err
 	}
-	if c.Limits.FriendsPerAccount <= 0 || c.Limits.GroupAnswerBytes <= 0 {
+	if c.Limits.FriendsPerAccount <= 0 || c.Limits.FriendListsPerAccount <= 0 || c.Limits.GroupAnswerBytes <= 0 {
 		return nil, fmt.Errorf("contract: x-tim-limits: every limit must be positive, got %+v", c.Limits)
 	}
 
@@ -199,6 +213,17 @@ func Parse(doc *openapi3.T) (*Contract, error) {
 			return nil, fmt.Errorf("server %s: %w", s.URL, err)
 		}
 		c.Servers = append(c.Servers, Server{URL: s.URL, Code: r.Code, Name: r.Name, BackupHost: r.Backup})
+	}
+
+	if gt := doc.Components.Schemas["GroupType"]; gt != nil && gt.Value != nil {
+		if err := decodeExt(gt.Value.Extensions, "x-tim-renamed", &c.GroupTypeRenames, true); err != nil {
+			return nil, fmt.Errorf("schema GroupType: %w", err)
+		}
+		for from, to := range c.GroupTypeRenames {
+			if !slices.Contains(gt.Value.Enum, any(from)) || !slices.Contains(gt.Value.Enum, any(to)) {
+				return nil, fmt.Errorf("contract: GroupType x-tim-renamed: %s and %s must both be in the enum", from, to)
+			}
+		}
 	}
 
 	for name, ref := range doc.Components.SecuritySchemes {
