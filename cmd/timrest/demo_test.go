@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -37,5 +39,26 @@ func TestDemo(t *testing.T) {
 	}
 	if strings.Contains(r.Stdout, "usersig=") || r.Stderr != "" {
 		t.Errorf("unexpected output: stderr %q", r.Stderr)
+	}
+}
+
+// TestDemoInterruptedLeaksNoUserSig: an interrupted demo (Ctrl-C cancels
+// the context) fails on an HTTP call whose *url.Error carries the signed
+// URL; the error line must not show the query.
+func TestDemoInterruptedLeaksNoUserSig(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	a := &app{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+		getenv: func(string) string { return "" }, now: time.Now}
+	if code := a.execute(ctx, []string{"demo"}); code != exitFailure {
+		t.Fatalf("exit %d, want %d; stderr %q", code, exitFailure, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "context canceled") {
+		t.Errorf("stderr %q does not say why", stderr.String())
+	}
+	if strings.Contains(stderr.String(), "usersig") || strings.Contains(stdout.String(), "usersig=") {
+		t.Errorf("the UserSig's query leaked: stderr %q", stderr.String())
 	}
 }

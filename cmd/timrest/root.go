@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/timrest/timrest/internal/redact"
 )
 
 // Exit statuses of the timrest command.
@@ -58,11 +61,27 @@ func (a *app) execute(ctx context.Context, args []string) int {
 	if cmd != nil {
 		path = cmd.CommandPath()
 	}
-	fmt.Fprintf(a.stderr, "%s: %s\n", path, oneLine(err.Error()))
+	// redact.Error: a *url.Error from an HTTP call carries the UserSig in
+	// its URL's query.
+	fmt.Fprintf(a.stderr, "%s: %s\n", path, oneLine(redact.Error(err).Error()))
 	if _, ok := errors.AsType[*usageError](err); ok {
 		return exitUsage
 	}
 	return exitFailure
+}
+
+var (
+	shorthandIn = regexp.MustCompile(` in -\S+`)
+	invalidArg  = regexp.MustCompile(`invalid argument ".*?" for`)
+)
+
+// quietFlagError removes from pflag's messages the text typed on the
+// command line ("unknown shorthand flag: 'k' in -kSECRET", "invalid
+// argument "SECRET" for "--sdkappid" flag"), which could be a key typed in
+// the wrong place; the flag's name stays.
+func quietFlagError(msg string) string {
+	msg = shorthandIn.ReplaceAllString(msg, "")
+	return invalidArg.ReplaceAllString(msg, "invalid value for")
 }
 
 // oneLine keeps an error message on one line.
@@ -85,7 +104,7 @@ UserSig), 2 for a bad command line (unknown command, bad or missing flag).`)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &usageError{err}
+		return &usageError{errors.New(quietFlagError(err.Error()))}
 	})
 	root.CompletionOptions.HiddenDefaultCmd = true
 
@@ -115,7 +134,9 @@ func newGroupCmd(use, short, long string) *cobra.Command {
 					names = append(names, c.Name())
 				}
 			}
-			return usageErrorf("unknown command %q (available: %s)", args[0], strings.Join(names, ", "))
+			// The argument is not repeated: it could be a secret typed
+			// in the wrong place.
+			return usageErrorf("unknown command (available: %s)", strings.Join(names, ", "))
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return cmd.Help()

@@ -10,8 +10,8 @@ import (
 )
 
 // defaultTTL is the validity of a generated UserSig unless --ttl says
-// otherwise. The vendor advises at least 24 hours.
-const defaultTTL = day
+// otherwise: auth's default, the shortest validity the vendor advises.
+const defaultTTL = auth.DefaultTTL
 
 // newUserSigGenCmd returns "usersig gen".
 func newUserSigGenCmd(a *app) *cobra.Command {

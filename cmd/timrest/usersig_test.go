@@ -234,8 +234,14 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown flag", noEnv, g(append(ok, "--bogus")...), []string{"--bogus"}},
 		{"ttl on verify", noEnv, v(append(okv, "--ttl", "1h")...), []string{"--ttl"}},
 		{"positional argument", noEnv, g("--sdkappid", appID, "--user", user, testKey), []string{"argument"}},
-		{"unknown subcommand", noEnv, []string{"usersig", "bogus"}, []string{`"bogus"`, "gen", "verify"}},
-		{"unknown command", noEnv, []string{"bogus"}, []string{`"bogus"`, "usersig"}},
+		{"unknown subcommand", noEnv, []string{"usersig", "bogus"}, []string{"unknown command", "gen", "verify"}},
+		{"unknown command", noEnv, []string{"bogus"}, []string{"unknown command", "usersig"}},
+		// Text typed on the command line is not repeated: it could be the
+		// key in the wrong place (run checks the key never appears).
+		{"key as a subcommand", noEnv, []string{"usersig", testKey}, []string{"unknown command"}},
+		{"key as a command", noEnv, []string{testKey}, []string{"unknown command"}},
+		{"key glued to an unknown shorthand", noEnv, g("--sdkappid", appID, "--user", user, "-k"+testKey), []string{"unknown shorthand flag: 'k'"}},
+		{"key as the sdkappid", noEnv, g("--sdkappid", testKey, "--user", user), []string{"--sdkappid"}},
 		{"unknown root flag", noEnv, []string{"--bogus"}, []string{"--bogus"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

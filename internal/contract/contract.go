@@ -87,7 +87,7 @@ type Server struct {
 type Limits struct {
 	FriendsPerAccount     int `json:"friends-per-account"`      // beyond it an import item gets 30010
 	FriendListsPerAccount int `json:"friend-lists-per-account"` // beyond it an import item gets 30011
-	GroupAnswerBytes  int `json:"group-answer-bytes"`  // beyond it a group answer is 10018
+	GroupAnswerBytes      int `json:"group-answer-bytes"`       // beyond it a group answer is 10018
 }
 
 // Contract is the parsed document.
