@@ -10,16 +10,141 @@
 //   - regions: the vendor's regional hosts as typed values.
 //   - tag: the value type of profile and friend tags (string, integer or
 //     list of strings).
+//   - timrest (this package): the client most callers use. It does, once,
+//     what every caller of the generated client would otherwise repeat:
+//     checking ActionStatus and ErrorCode, splitting batches to the
+//     documented limits, paging, keeping under the call rates, retrying
+//     and renewing the UserSig.
 //
 // # Quick start
 //
-//	signer, err := auth.NewSigner(sdkAppID, os.Getenv("TIM_SECRET_KEY"), "administrator")
-//	c, err := gen.NewClientWithResponses(regions.Singapore.BaseURL(), gen.WithRequestEditorFn(signer.Edit))
-//	resp, err := c.ImportFriendsWithResponse(ctx, gen.ImportFriendsRequest{...})
+//	c, err := timrest.New(timrest.Config{
+//		SDKAppID:  1400000001,
+//		SecretKey: os.Getenv("TIM_SECRET_KEY"),
+//		Admin:     "administrator",
+//		Region:    regions.Singapore,
+//	})
+//	...
+//	res, err := c.ImportFriends(ctx, gen.ImportFriendsRequest{
+//		FromAccount:   "alice",
+//		AddFriendItem: []gen.AddFriendItem{{ToAccount: "bob", AddSource: "AddSource_Type_Web"}},
+//	})
 //
-// Every answer of the service is HTTP 200; success or failure is in the
-// body: check resp.JSON200.ActionStatus and ErrorCode, and each item's
-// ResultCode for batch operations.
+// There is one method per operation of openapi/ ([Client.GetFriendLists],
+// [Client.GetFriends], [Client.ListGroupIDs] with [Client.AllGroupIDs],
+// [Client.ImportFriends]), each linked to the vendor's page; requests are
+// the generated types. [Client.API] returns the generated client, with the
+// same signing, retries, rate limits and size cap, for anything not
+// wrapped. The generated client can also be used on its own with
+// auth.Signer.Edit (the README's quick start); then every answer's
+// ActionStatus, ErrorCode and ResultCodes are the caller's to check.
+//
+// # Authentication
+//
+// Every call carries the SDKAppID, the admin account (identifier), the
+// admin's UserSig, a fresh 32-bit random number and contenttype=json in
+// its query. [New] makes an auth.Signer from [Config]: it caches the
+// UserSig (valid 24 hours by default, see [WithUserSigTTL]) and renews it
+// when half its validity remains. Each attempt of each call is signed
+// anew, below the retry loop: a retried call gets a new random and a
+// current UserSig. When the service answers that the UserSig expired
+// (70001, 70052, retry advice "renew"), the client renews it at once and
+// retries the call once.
+//
+// The key and the UserSigs never appear in an error or a log line: the
+// URL of a *url.Error (which net/http fills with the whole request URL)
+// has its usersig redacted, and texts the service sends back are
+// scrubbed. Plain http is refused except on loopback hosts (an
+// emulator) unless [WithAllowHTTP] says otherwise, and an *http.Client
+// that skips TLS verification is refused.
+//
+// # Errors
+//
+// A failed call returns an [*Error]: the operation, the ErrorCode,
+// ErrorInfo and ErrorDisplay, or the HTTP status of an answer that was not
+// 200. Use [errors.As] to get it, and [errors.Is] with the class sentinels
+// to decide what to do without memorising codes: [ErrUserSig],
+// [ErrPermission], [ErrRateLimited], [ErrTransient], [ErrNotFound],
+// [ErrBadRequest], [ErrConflict], [ErrLimit], [ErrConfig] and
+// [ErrRetryable]. The class of each code, and whether it is retried,
+// come from the document's x-tim-errors and x-tim-public-errors (through
+// internal/contract), not from a list in this package; [Error.Meaning]
+// returns the document's description.
+//
+// What the client refuses before sending is a [*ValidationError], which
+// names the field and, for an item of a batch, its index and To_Account;
+// it never carries a made-up service code. Other local conditions are
+// sentinels: [ErrResponseTooLarge], [ErrRepeatedCursor],
+// [ErrMissingResult], [ErrNotSent]. Network failures are returned as
+// net/http reports them (a *url.Error, redacted), after the retries.
+//
+// # Retries
+//
+// A call is attempted up to [RetryPolicy].MaxAttempts times (4 by
+// default). Network errors, attempt timeouts ([WithAttemptTimeout], 10 s
+// by default: the service itself gives up after 3 s), HTTP 5xx answers and
+// the codes the document marks retry "yes" (for example 30006, 30008,
+// 10002, 70500) are retried after an exponential backoff with full
+// jitter (200 ms doubling up to 5 s by default). Codes marked "slow" (rate
+// limits such as 60007) and HTTP 429 back off longer (1 s
+// doubling up to 30 s, never less than half of that). "renew" codes renew
+// the UserSig and retry at once, once. Every other answer is returned at
+// once. A backoff ends early when the context ends. The four operations
+// are safe to repeat (an import adds or updates the same friends). The
+// function that waits is injectable ([WithSleeper]) so that tests take no
+// wall time.
+//
+// # Rate limits
+//
+// Before each attempt the client waits on a [Limiter]. The default,
+// [NewLimiter](nil), is one token bucket per operation at the rate the
+// document gives (x-tim-rate-limit: 200 calls/s for the relationship
+// operations, 1 call/s for get_appid_group_list), with a burst of one.
+// [NewLimiter] takes lower rates for a client that shares the app's
+// budget; [WithRateLimiter] takes any Limiter (for example one shared by
+// several processes); [WithoutRateLimit] turns limiting off. The service's
+// own refusals are retried as above.
+//
+// # Pagination
+//
+// [Client.ListGroupIDs] fetches one page and returns its cursor (Next, a
+// 64-bit value; 0 on the last page). [Client.AllGroupIDs] returns an
+// iter.Seq2 over every group ID, fetching pages as the loop goes and
+// holding one page at a time. It copies the caller's request, and stops
+// with [ErrRepeatedCursor] if the service ever returns a cursor it
+// returned before.
+//
+// # Batches
+//
+// [Client.GetFriends] and [Client.ImportFriends] take any number of items
+// and send them in requests of the document's x-tim-batch-limit (100
+// To_Account for friend_get_list, 1000 AddFriendItem for friend_import),
+// up to [WithConcurrency] requests at once; one From_Account's imports are
+// sent one after another (concurrent writes for an account fail with
+// 30008). The result has one entry per input item, in input order:
+// succeeded, or failed with its ResultCode and ResultInfo (an [*Error]),
+// with the error of its request when that failed as a whole, with a
+// [*ValidationError] when the client refused to send it, with
+// [ErrMissingResult] when the answer said nothing about it, or with
+// [ErrNotSent] when it was never sent. Fail_Account is kept. A partial
+// failure is a result, not an error: the error return is only for an
+// invalid call (nothing sent) or for requests that failed as a whole,
+// and then the result is still complete. See each method for how
+// duplicates are handled. After a UserSig, permission or configuration
+// error, which every request would get, the remaining requests are not
+// sent.
+//
+// Friend data comes back as tags whose values are strings, integers or
+// lists of strings; [Tags] reads the standard ones with their types
+// (Remark, FriendLists, AddTime, Nick, Gender, ...) and custom ones as
+// tag.Value, with no type assertion.
+//
+// # Observability
+//
+// [WithLogger] logs one line per attempt (operation, attempt, HTTP status,
+// ErrorCode, duration, and the next step). [WithHTTPClient] takes any
+// *http.Client, for example one whose Transport is OpenTelemetry's
+// otelhttp.NewTransport.
 //
 // # Generation
 //

@@ -2,18 +2,21 @@ package timrest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"os"
 
+	"github.com/timrest/timrest"
 	"github.com/timrest/timrest/auth"
 	"github.com/timrest/timrest/gen"
 	"github.com/timrest/timrest/regions"
 )
 
-// The README's quick start is this function's body (TestReadmeQuickStart
-// checks it), so the README always shows code that compiles.
-func Example_quickStart() {
+// Example_generatedClient uses the generated client on its own, with
+// auth's Signer and a region's base URL: every answer must then be checked
+// by hand (README: "The generated client").
+func Example_generatedClient() {
 	ctx := context.Background()
 
 	// The admin's UserSig is made from the app's secret key, cached and
@@ -44,5 +47,45 @@ func Example_quickStart() {
 	}
 	for _, item := range answer.ResultItem { // a batch is OK even when items failed
 		fmt.Println(item.ToAccount, item.ResultCode)
+	}
+}
+
+// Example_quickStart is the README's quick start (TestReadmeExamples
+// checks that the README shows this code).
+func Example_quickStart() {
+	ctx := context.Background()
+	c, err := timrest.New(timrest.Config{
+		SDKAppID:  1400000001,
+		SecretKey: os.Getenv("TIM_SECRET_KEY"),
+		Admin:     "administrator",
+		Region:    regions.Singapore,
+	})
+	if err != nil {
+		log.Fatal(err) // names the bad field, e.g. Config.SecretKey
+	}
+
+	// Any number of friends: split into requests of 1000, retried, rate
+	// limited, and every item accounted for.
+	remark := "Bobby"
+	res, err := c.ImportFriends(ctx, gen.ImportFriendsRequest{
+		FromAccount: "alice",
+		AddFriendItem: []gen.AddFriendItem{
+			{ToAccount: "bob", AddSource: "AddSource_Type_Web", Remark: &remark, GroupName: []string{"work"}},
+			{ToAccount: "carol", AddSource: "AddSource_Type_Web"},
+		},
+	})
+	if errors.Is(err, timrest.ErrUserSig) {
+		log.Fatal(err) // wrong key or admin: nothing else was sent
+	}
+	for _, item := range res.Failed() { // a partial failure is a result, not an error
+		fmt.Println(item.To, item.Code, item.Err)
+	}
+
+	// Every group ID of the app, page by page.
+	for id, err := range c.AllGroupIDs(ctx, gen.ListGroupIDsRequest{}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(id)
 	}
 }

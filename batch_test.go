@@ -1,0 +1,473 @@
+package timrest_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/timrest/timrest"
+	"github.com/timrest/timrest/gen"
+	"github.com/timrest/timrest/tag"
+)
+
+// friendsServer answers friend_get_list: every account is a friend with a
+// remark, except "stranger*" (30001, in Fail_Account) and "ghost*" (left
+// out of the answer); items come back in reverse order.
+func friendsServer(t *testing.T) func(r *recorded) (*http.Response, error) {
+	return func(r *recorded) (*http.Response, error) {
+		var req gen.GetFriendsRequest
+		r.decode(t, &req)
+		a := gen.GetFriendsResponse{ActionStatus: gen.ActionStatusOK}
+		for _, to := range slices.Backward(req.ToAccount) {
+			switch {
+			case strings.HasPrefix(to, "stranger"):
+				a.InfoItem = append(a.InfoItem, gen.FriendInfo{ToAccount: to, ResultCode: 30001, ResultInfo: ptr("Err_SNS_FriendGetList_Friend_Not_Exist")})
+				a.FailAccount = append(a.FailAccount, to)
+			case strings.HasPrefix(to, "ghost"):
+			default:
+				a.InfoItem = append(a.InfoItem, gen.FriendInfo{ToAccount: to, SNSProfileItem: []gen.TagItem{
+					{Tag: "Tag_SNS_IM_Remark", Value: tag.String("remark " + to)},
+					{Tag: "Tag_SNS_IM_Group", Value: tag.Strings("work")},
+				}})
+			}
+		}
+		return answerJSON(t, a), nil
+	}
+}
+
+// TestGetFriendsBatches: To_Account is split into requests of at most
+// 100, the answers are merged in input order, duplicates are asked once,
+// and every input entry has exactly one result.
+func TestGetFriendsBatches(t *testing.T) {
+	t.Parallel()
+	rt := newFakeRT(t, friendsServer(t))
+	c, _ := newClient(t, rt, timrest.WithConcurrency(3))
+	var to []string
+	for i := range 250 {
+		to = append(to, fmt.Sprintf("user%03d", i))
+	}
+	to[10] = "stranger1"
+	to[120] = "ghost1"
+	to[130] = strings.Repeat("x", 33) // not a UserID: not sent
+	to = append(to, "user005", "stranger1")
+
+	res, err := c.GetFriends(context.Background(), gen.GetFriendsRequest{FromAccount: "alice", ToAccount: to, TagList: []string{timrest.TagRemark, timrest.TagFriendLists}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := rt.requests()
+	sent := map[string]int{}
+	for _, r := range reqs {
+		var req gen.GetFriendsRequest
+		r.decode(t, &req)
+		if len(req.ToAccount) > 100 {
+			t.Errorf("request %d has %d accounts, want at most 100", r.N, len(req.ToAccount))
+		}
+		for _, a := range req.ToAccount {
+			sent[a]++
+		}
+	}
+	if len(reqs) != 3 {
+		t.Errorf("%d requests, want 3 (249 distinct valid accounts)", len(reqs))
+	}
+	for a, n := range sent {
+		if n != 1 {
+			t.Errorf("%s sent %d times", a, n)
+		}
+	}
+	if len(res.Friends) != len(to) {
+		t.Fatalf("%d results for %d accounts", len(res.Friends), len(to))
+	}
+	for i, f := range res.Friends {
+		if f.Index != i || f.Account != to[i] {
+			t.Fatalf("result %d is for %d %q, want %q", i, f.Index, f.Account, to[i])
+		}
+		switch {
+		case strings.HasPrefix(f.Account, "stranger"):
+			if f.Code != 30001 || !errors.Is(f.Err, timrest.ErrBadRequest) {
+				t.Errorf("%d %s: code %d err %v, want 30001", i, f.Account, f.Code, f.Err)
+			}
+		case strings.HasPrefix(f.Account, "ghost"):
+			if !errors.Is(f.Err, timrest.ErrMissingResult) {
+				t.Errorf("%d %s: err %v, want ErrMissingResult", i, f.Account, f.Err)
+			}
+		case i == 130:
+			var ve *timrest.ValidationError
+			if !errors.As(f.Err, &ve) || ve.Field != "To_Account" || ve.Index != 130 || ve.Account != f.Account {
+				t.Errorf("%d: err %v, want a ValidationError for To_Account[130]", i, f.Err)
+			}
+		default:
+			if r, ok := f.Tags.Remark(); !ok || r != "remark "+f.Account || f.Err != nil {
+				t.Errorf("%d %s: remark %q, err %v", i, f.Account, r, f.Err)
+			}
+			if l, _ := f.Tags.FriendLists(); !slices.Equal(l, []string{"work"}) {
+				t.Errorf("%d %s: lists %v", i, f.Account, l)
+			}
+		}
+	}
+	if diff := cmp.Diff([]string{"stranger1"}, res.FailAccount); diff != "" {
+		t.Errorf("FailAccount (-want +got):\n%s", diff)
+	}
+	if got := len(res.Failed()); got != 4 {
+		t.Errorf("%d failed, want 4 (stranger twice, ghost, the bad ID)", got)
+	}
+}
+
+// TestGetFriendsValidation: a bad From_Account or TagList refuses the
+// whole call, naming the field; nothing is sent.
+func TestGetFriendsValidation(t *testing.T) {
+	t.Parallel()
+	rt := newFakeRT(t, friendsServer(t))
+	c, _ := newClient(t, rt)
+	tests := []struct {
+		req   gen.GetFriendsRequest
+		field string
+		index int
+	}{
+		{gen.GetFriendsRequest{FromAccount: "", ToAccount: []string{"bob"}, TagList: []string{timrest.TagRemark}}, "From_Account", -1},
+		{gen.GetFriendsRequest{FromAccount: "alice", ToAccount: []string{"bob"}}, "TagList", -1},
+		{gen.GetFriendsRequest{FromAccount: "alice", ToAccount: []string{"bob"}, TagList: []string{timrest.TagRemark, "Remark"}}, "TagList", 1},
+	}
+	for _, tt := range tests {
+		res, err := c.GetFriends(context.Background(), tt.req)
+		var ve *timrest.ValidationError
+		if !errors.As(err, &ve) || ve.Field != tt.field || ve.Index != tt.index || res != nil {
+			t.Errorf("%+v: err %v, want a ValidationError for %s[%d]", tt.req, err, tt.field, tt.index)
+		}
+	}
+	if n := len(rt.requests()); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}
+
+// importServer answers friend_import: each item is imported, except
+// To_Accounts starting with "full" (30010, in Fail_Account) and "lost"
+// (left out of the answer). It fails the whole request with 30008 when
+// two requests for the same From_Account overlap, and records the most
+// requests in flight.
+type importServer struct {
+	t        *testing.T
+	mu       sync.Mutex
+	busy     map[string]bool
+	inFlight atomic.Int64
+	maxIn    atomic.Int64
+	failFrom map[string]int // From_Account → ErrorCode for the whole request
+	gate     chan struct{}  // if set, each request waits on it
+}
+
+func (s *importServer) handle(r *recorded) (*http.Response, error) {
+	var req gen.ImportFriendsRequest
+	r.decode(s.t, &req)
+	n := s.inFlight.Add(1)
+	defer s.inFlight.Add(-1)
+	for {
+		m := s.maxIn.Load()
+		if n <= m || s.maxIn.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	s.mu.Lock()
+	conflict := s.busy[req.FromAccount]
+	s.busy[req.FromAccount] = true
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.busy, req.FromAccount)
+		s.mu.Unlock()
+	}()
+	if s.gate != nil {
+		select {
+		case <-s.gate:
+		case <-r.Ctx.Done():
+			return nil, r.Ctx.Err()
+		}
+	}
+	if conflict {
+		s.t.Errorf("two concurrent imports for %s", req.FromAccount)
+		return failAnswer(30008, "Err_SNS_FriendImport_Conflict"), nil
+	}
+	if code := s.failFrom[req.FromAccount]; code != 0 {
+		return failAnswer(code, "injected"), nil
+	}
+	a := gen.ImportFriendsResponse{ActionStatus: gen.ActionStatusOK}
+	for _, it := range req.AddFriendItem {
+		switch {
+		case strings.HasPrefix(it.ToAccount, "full"):
+			a.ResultItem = append(a.ResultItem, gen.ImportResult{ToAccount: it.ToAccount, ResultCode: 30010, ResultInfo: ptr("Err_SNS_FriendImport_My_Friend_Num_Exceed_Threshold")})
+			a.FailAccount = append(a.FailAccount, it.ToAccount)
+		case strings.HasPrefix(it.ToAccount, "lost"):
+		default:
+			a.ResultItem = append(a.ResultItem, gen.ImportResult{ToAccount: it.ToAccount})
+		}
+	}
+	return answerJSON(s.t, a), nil
+}
+
+func newImportServer(t *testing.T) *importServer {
+	return &importServer{t: t, busy: map[string]bool{}, failFrom: map[string]int{}}
+}
+
+func items(prefix string, n int) []gen.AddFriendItem {
+	out := make([]gen.AddFriendItem, n)
+	for i := range out {
+		out[i] = gen.AddFriendItem{ToAccount: fmt.Sprintf("%s%04d", prefix, i), AddSource: "AddSource_Type_Test"}
+	}
+	return out
+}
+
+// TestImportFriendsBatches: items are split into requests of at most
+// 1000, one From_Account's requests go one after another, several
+// From_Accounts in parallel, and every item has exactly one result in
+// input order: imported, refused by the service (with Fail_Account), not
+// answered, invalid, duplicate, or failed with its request.
+func TestImportFriendsBatches(t *testing.T) {
+	t.Parallel()
+	srv := newImportServer(t)
+	srv.failFrom["dave"] = 30001 // every request of dave fails as a whole
+	rt := newFakeRT(t, srv.handle)
+	c, _ := newClient(t, rt, timrest.WithConcurrency(4))
+
+	alice := items("bob", 2500)
+	alice[7].ToAccount = "full1"
+	alice[1500].ToAccount = "lost1"
+	alice[2000].AddSource = "Web"   // invalid: not sent
+	alice = append(alice, alice[3]) // an identical duplicate
+	conflicting := alice[4]         // a duplicate with other fields
+	conflicting.Remark = ptr("other")
+	alice = append(alice, conflicting)
+	reqs := []gen.ImportFriendsRequest{
+		{FromAccount: "alice", AddFriendItem: alice},
+		{FromAccount: "carol", AddFriendItem: items("c", 10)},
+		{FromAccount: "dave", AddFriendItem: items("d", 3)},
+		{FromAccount: "alice", AddFriendItem: items("extra", 5)},             // more of alice: same sequence
+		{FromAccount: "alice", AddFriendItem: []gen.AddFriendItem{alice[3]}}, // a duplicate across requests
+	}
+	res, err := c.ImportFriends(context.Background(), reqs...)
+	var e *timrest.Error
+	if !errors.As(err, &e) || e.Code != 30001 || !strings.Contains(err.Error(), "1 of 5 requests") {
+		t.Errorf("err = %v, want the summary of dave's failed request (30001)", err)
+	}
+
+	// Requests: alice 2504 distinct valid items → 3, carol 1, dave 1.
+	perFrom := map[string][]int{}
+	for _, r := range rt.requests() {
+		var req gen.ImportFriendsRequest
+		r.decode(t, &req)
+		if len(req.AddFriendItem) > 1000 {
+			t.Errorf("request %d has %d items, want at most 1000", r.N, len(req.AddFriendItem))
+		}
+		perFrom[req.FromAccount] = append(perFrom[req.FromAccount], len(req.AddFriendItem))
+	}
+	want := map[string][]int{"alice": {1000, 1000, 504}, "carol": {10}, "dave": {3}}
+	if diff := cmp.Diff(want, perFrom); diff != "" {
+		t.Errorf("request sizes per From_Account (-want +got):\n%s", diff)
+	}
+
+	// Every item once, in input order.
+	var order [][2]int
+	for n, r := range reqs {
+		for i := range r.AddFriendItem {
+			order = append(order, [2]int{n, i})
+		}
+	}
+	if len(res.Items) != len(order) {
+		t.Fatalf("%d results for %d items", len(res.Items), len(order))
+	}
+	for k, it := range res.Items {
+		if it.Request != order[k][0] || it.Index != order[k][1] {
+			t.Fatalf("result %d is for request %d item %d, want %v", k, it.Request, it.Index, order[k])
+		}
+		if want := reqs[it.Request].AddFriendItem[it.Index].ToAccount; it.To != want || it.From != reqs[it.Request].FromAccount {
+			t.Fatalf("result %d: %s → %s, want %s", k, it.From, it.To, want)
+		}
+	}
+	var ve *timrest.ValidationError
+	check := func(k int, ok bool, what string) {
+		t.Helper()
+		if !ok {
+			t.Errorf("item %d (%s → %s): %s; got code %d err %v", k, res.Items[k].From, res.Items[k].To, what, res.Items[k].Code, res.Items[k].Err)
+		}
+	}
+	check(7, res.Items[7].Code == 30010 && errors.Is(res.Items[7].Err, timrest.ErrLimit), "want 30010")
+	check(1500, errors.Is(res.Items[1500].Err, timrest.ErrMissingResult), "want ErrMissingResult")
+	check(2000, errors.As(res.Items[2000].Err, &ve) && ve.Field == "AddFriendItem.AddSource" && ve.Index == 2000 && ve.Account == "bob2000", "want a ValidationError for AddSource")
+	check(2500, res.Items[2500].OK() && res.Items[2500].To == "bob0003", "want the identical duplicate imported")
+	check(2501, errors.As(res.Items[2501].Err, &ve) && strings.Contains(ve.Reason, "duplicate"), "want the conflicting duplicate refused")
+	check(4, res.Items[4].OK(), "want the first of the conflicting pair imported")
+	for k := 2512; k < 2515; k++ {
+		check(k, errors.As(res.Items[k].Err, &e) && e.Code == 30001 && res.Items[k].From == "dave", "want dave's request error")
+	}
+	if last := res.Items[len(res.Items)-1]; !last.OK() || last.Request != 4 || last.To != "bob0003" {
+		t.Errorf("the duplicate across requests: %+v", last)
+	}
+	if got, want := res.Imported(), len(order)-7; got != want {
+		t.Errorf("%d imported, want %d", got, want)
+	}
+	if diff := cmp.Diff(map[string][]string{"alice": {"full1"}}, res.FailAccount); diff != "" {
+		t.Errorf("FailAccount (-want +got):\n%s", diff)
+	}
+	if srv.maxIn.Load() < 2 {
+		t.Logf("at most %d requests in flight (parallelism not observed)", srv.maxIn.Load())
+	}
+}
+
+// TestImportFriendsStopsOnFatalError: after a UserSig error (which every
+// later request would get too), the other requests are not sent; their
+// items carry ErrNotSent and the cause.
+func TestImportFriendsStopsOnFatalError(t *testing.T) {
+	t.Parallel()
+	srv := newImportServer(t)
+	srv.failFrom["alice"] = 70009
+	rt := newFakeRT(t, srv.handle)
+	c, _ := newClient(t, rt, timrest.WithConcurrency(1))
+	res, err := c.ImportFriends(context.Background(), gen.ImportFriendsRequest{FromAccount: "alice", AddFriendItem: items("b", 3500)})
+	if !errors.Is(err, timrest.ErrUserSig) {
+		t.Fatalf("err = %v, want ErrUserSig", err)
+	}
+	if n := len(rt.requests()); n != 1 {
+		t.Errorf("%d requests sent, want 1", n)
+	}
+	for k, it := range res.Items {
+		if !errors.Is(it.Err, timrest.ErrUserSig) {
+			t.Fatalf("item %d: %v, want ErrUserSig", k, it.Err)
+		}
+		if notSent := errors.Is(it.Err, timrest.ErrNotSent); notSent != (k >= 1000) {
+			t.Fatalf("item %d: ErrNotSent is %v", k, notSent)
+		}
+	}
+}
+
+// TestImportFriendsCancel: when the context ends, the call returns
+// promptly; items answered before keep their outcome, the rest fail with
+// the context's error.
+func TestImportFriendsCancel(t *testing.T) {
+	t.Parallel()
+	srv := newImportServer(t)
+	srv.gate = make(chan struct{})
+	rt := newFakeRT(t, srv.handle)
+	c, _ := newClient(t, rt, timrest.WithConcurrency(2))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		srv.gate <- struct{}{} // let one request through
+		srv.gate <- struct{}{} // and a second
+		cancel()
+	}()
+	var reqs []gen.ImportFriendsRequest
+	for i := range 10 {
+		reqs = append(reqs, gen.ImportFriendsRequest{FromAccount: fmt.Sprintf("u%d", i), AddFriendItem: items("f", 1000)})
+	}
+	res, err := c.ImportFriends(ctx, reqs...)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	imported, notSent, other := 0, 0, 0
+	for _, it := range res.Items {
+		switch {
+		case it.OK():
+			imported++
+		case errors.Is(it.Err, timrest.ErrNotSent) && errors.Is(it.Err, context.Canceled):
+			notSent++
+		case errors.Is(it.Err, context.Canceled):
+			other++ // in flight when the context ended
+		default:
+			t.Fatalf("item %+v: unexpected error %v", it, it.Err)
+		}
+	}
+	if imported != 2000 || imported+notSent+other != 10000 {
+		t.Errorf("imported %d, not sent %d, cancelled in flight %d: want 2000 imported and all 10000 accounted for", imported, notSent, other)
+	}
+	if n := len(rt.requests()); n > 4 {
+		t.Errorf("%d requests sent after the cancel, want at most 4", n)
+	}
+}
+
+// TestImportFriendsBadFromAccount: an invalid From_Account refuses the
+// call, naming the field; nothing is sent.
+func TestImportFriendsBadFromAccount(t *testing.T) {
+	t.Parallel()
+	rt := newFakeRT(t, newImportServer(t).handle)
+	c, _ := newClient(t, rt)
+	res, err := c.ImportFriends(context.Background(),
+		gen.ImportFriendsRequest{FromAccount: "alice", AddFriendItem: items("b", 1)},
+		gen.ImportFriendsRequest{FromAccount: strings.Repeat("z", 40), AddFriendItem: items("b", 1)})
+	var ve *timrest.ValidationError
+	if !errors.As(err, &ve) || ve.Field != "From_Account" || res != nil {
+		t.Fatalf("err = %v, want a ValidationError for From_Account", err)
+	}
+	if !strings.Contains(err.Error(), "request 1") {
+		t.Errorf("err = %v, want the request named", err)
+	}
+	if n := len(rt.requests()); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}
+
+// TestImportItemValidation: each rule of the document's AddFriendItem
+// schema refuses the item alone, naming field, index and To_Account.
+func TestImportItemValidation(t *testing.T) {
+	t.Parallel()
+	rt := newFakeRT(t, newImportServer(t).handle)
+	c, _ := newClient(t, rt)
+	good := gen.AddFriendItem{ToAccount: "ok", AddSource: "AddSource_Type_Web"}
+	bad := []struct {
+		field string
+		edit  func(*gen.AddFriendItem)
+	}{
+		{"To_Account", func(it *gen.AddFriendItem) { it.ToAccount = "" }},
+		{"To_Account", func(it *gen.AddFriendItem) { it.ToAccount = strings.Repeat("é", 17) }}, // 34 bytes
+		{"AddSource", func(it *gen.AddFriendItem) { it.AddSource = "AddSource_Type_123" }},
+		{"AddSource", func(it *gen.AddFriendItem) { it.AddSource = "" }},
+		{"Remark", func(it *gen.AddFriendItem) { it.Remark = ptr(strings.Repeat("r", 97)) }},
+		{"AddWording", func(it *gen.AddFriendItem) { it.AddWording = ptr(strings.Repeat("w", 257)) }},
+		{"GroupName", func(it *gen.AddFriendItem) { it.GroupName = make([]string, 33) }},
+		{"GroupName", func(it *gen.AddFriendItem) { it.GroupName = []string{strings.Repeat("g", 31)} }},
+		{"CustomItem", func(it *gen.AddFriendItem) {
+			it.CustomItem = []gen.CustomFriendItem{{Tag: "Tag_SNS_Custom_Too_Long_Name", Value: tag.Int(1)}}
+		}},
+		{"CustomItem", func(it *gen.AddFriendItem) {
+			it.CustomItem = []gen.CustomFriendItem{{Tag: "Tag_SNS_Custom_List", Value: tag.Strings("a")}}
+		}},
+	}
+	var list []gen.AddFriendItem
+	for i, b := range bad {
+		it := good
+		it.ToAccount = fmt.Sprintf("bad%d", i)
+		b.edit(&it)
+		list = append(list, it)
+	}
+	list = append(list, good)
+	res, err := c.ImportFriends(context.Background(), gen.ImportFriendsRequest{FromAccount: "alice", AddFriendItem: list})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, b := range bad {
+		var ve *timrest.ValidationError
+		if !errors.As(res.Items[i].Err, &ve) {
+			t.Errorf("item %d: err %v, want a ValidationError", i, res.Items[i].Err)
+			continue
+		}
+		want := &timrest.ValidationError{Op: "ImportFriends", Field: "AddFriendItem." + b.field, Index: i, Account: list[i].ToAccount}
+		if diff := cmp.Diff(want, ve, cmpopts.IgnoreFields(timrest.ValidationError{}, "Reason")); diff != "" {
+			t.Errorf("item %d (-want +got):\n%s", i, diff)
+		}
+		if !strings.Contains(ve.Error(), fmt.Sprintf("AddFriendItem[%d].%s", i, b.field)) {
+			t.Errorf("item %d: %q does not name the field", i, ve.Error())
+		}
+	}
+	if !res.Items[len(bad)].OK() {
+		t.Errorf("the good item: %v", res.Items[len(bad)].Err)
+	}
+	if n := len(rt.requests()); n != 1 {
+		t.Errorf("%d requests, want 1 with the good item", n)
+	}
+}

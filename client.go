@@ -1,0 +1,296 @@
+package timrest
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"github.com/timrest/timrest/internal/redact"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/timrest/timrest/auth"
+	"github.com/timrest/timrest/gen"
+	"github.com/timrest/timrest/regions"
+)
+
+// Config is what every caller sets: the app, its key, the admin account
+// the calls are made as, and where the app lives.
+type Config struct {
+	// SDKAppID is the app's SDKAppID from the IM console. Required.
+	SDKAppID uint64
+	// SecretKey is the app's secret key, which signs the admin's UserSig.
+	// Required. It never leaves the process and never appears in an error
+	// or a log line.
+	SecretKey string
+	// Admin is an app admin account (the REST API refuses other
+	// accounts). Required.
+	Admin string
+	// Region is the data center the app was created in, e.g.
+	// regions.Singapore. Required unless BaseURL is set.
+	Region regions.Region
+	// BaseURL, when set, is used instead of the Region's host: a proxy,
+	// the Region's backup host (Region.BackupBaseURL) or a local emulator.
+	// It may have a path. It must be https, or http on a loopback host
+	// (see WithAllowHTTP).
+	BaseURL string
+}
+
+// String describes the configuration with the secret key hidden, so that
+// printing a Config (fmt's %v, %+v and %s) never shows the key.
+func (c Config) String() string {
+	key := ""
+	if c.SecretKey != "" {
+		key = "[REDACTED]"
+	}
+	return fmt.Sprintf("timrest.Config{SDKAppID: %d, SecretKey: %s, Admin: %q, Region: %s, BaseURL: %q}",
+		c.SDKAppID, key, c.Admin, c.Region.Code(), c.BaseURL)
+}
+
+// GoString is [Config.String] for the %#v verb.
+func (c Config) GoString() string { return c.String() }
+
+// LogValue implements [slog.LogValuer]: a Config logs without its key.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.Uint64("sdkappid", c.SDKAppID),
+		slog.String("admin", c.Admin),
+		slog.String("region", c.Region.Code()),
+		slog.String("base_url", c.BaseURL),
+	)
+}
+
+// Client calls the Tencent Cloud IM server REST API. It checks every answer
+// and turns failures into errors ([*Error]), retries what is safe to retry,
+// signs every attempt, keeps under the documented call rates and splits
+// batches to the documented limits. Create it with [New]; it is safe for
+// concurrent use.
+type Client struct {
+	doc         *docInfo
+	signer      *auth.Signer
+	doer        *doer
+	raw         *gen.Client
+	api         *gen.ClientWithResponses
+	concurrency int
+	baseURL     string
+}
+
+// New returns a Client for cfg. It checks cfg and the options and makes the
+// admin's first UserSig, so a bad configuration fails here, with a
+// [*ValidationError] naming the field, not on the first call.
+func New(cfg Config, opts ...Option) (*Client, error) {
+	doc, err := loadDocInfo()
+	if err != nil {
+		return nil, err
+	}
+	o := options{attemptTimeout: DefaultAttemptTimeout, maxBody: DefaultMaxResponseBytes,
+		concurrency: DefaultConcurrency, sleep: sleepContext}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	bad := func(field, reason string) error {
+		return &ValidationError{Op: "New", Field: field, Index: -1, Reason: reason}
+	}
+
+	switch {
+	case cfg.SDKAppID == 0:
+		return nil, bad("Config.SDKAppID", "is 0; want the app's SDKAppID from the IM console")
+	case cfg.SecretKey == "":
+		return nil, bad("Config.SecretKey", "is empty; want the app's secret key from the IM console")
+	case cfg.Admin == "":
+		return nil, bad("Config.Admin", "is empty; want an app admin account")
+	}
+	if r := doc.userID.check(cfg.Admin); r != "" {
+		return nil, bad("Config.Admin", r)
+	}
+	base := cfg.BaseURL
+	if base == "" {
+		if cfg.Region.IsZero() {
+			return nil, bad("Config.Region", "is not set; want the app's data center (e.g. regions.Singapore) or a Config.BaseURL")
+		}
+		base = cfg.Region.BaseURL()
+	}
+	u, err := url.Parse(base)
+	switch {
+	case err != nil:
+		return nil, bad("Config.BaseURL", "is not a URL")
+	case u.Host == "":
+		return nil, bad("Config.BaseURL", "has no host; want e.g. https://adminapisgp.im.qcloud.com")
+	case u.RawQuery != "" || u.Fragment != "" || u.User != nil:
+		return nil, bad("Config.BaseURL", "has a query, a fragment or user info; want scheme, host and an optional path")
+	case u.Scheme == "https":
+	case u.Scheme == "http" && (o.allowHTTP || isLoopback(u.Hostname())):
+	case u.Scheme == "http":
+		return nil, bad("Config.BaseURL", "is plain http on a non-loopback host; every request carries a UserSig: use https (or WithAllowHTTP)")
+	default:
+		return nil, bad("Config.BaseURL", fmt.Sprintf("has scheme %q; want https", u.Scheme))
+	}
+	base = strings.TrimSuffix(u.String(), "/")
+
+	switch {
+	case o.attemptTimeout <= 0:
+		return nil, bad("WithAttemptTimeout", "must be positive")
+	case o.maxBody <= 0:
+		return nil, bad("WithMaxResponseBytes", "must be positive")
+	case o.concurrency <= 0:
+		return nil, bad("WithConcurrency", "must be positive")
+	case o.sleep == nil:
+		return nil, bad("WithSleeper", "is nil")
+	}
+	hc := o.httpClient
+	if hc == nil {
+		hc = defaultHTTPClient()
+	} else if insecureTLS(hc) {
+		return nil, bad("WithHTTPClient", "the client's transport has TLS certificate verification turned off (InsecureSkipVerify)")
+	}
+	limiter := o.limiter
+	if !o.limiterSet {
+		if limiter, err = NewLimiter(nil); err != nil {
+			return nil, err
+		}
+	} else if l, ok := limiter.(*OperationLimiter); ok && l == nil {
+		limiter = nil
+	}
+
+	signer, err := auth.NewSigner(cfg.SDKAppID, cfg.SecretKey, cfg.Admin, o.signerOpts...)
+	if err != nil {
+		return nil, redact.Error(fmt.Errorf("timrest: New: %w", err), cfg.SecretKey)
+	}
+
+	basePath := strings.TrimSuffix(u.Path, "/")
+	d := &doer{
+		http: hc, signer: signer, key: cfg.SecretKey, doc: doc,
+		byPath:  map[string]string{},
+		limiter: limiter, policy: o.retry.withDefaults(), sleep: o.sleep,
+		timeout: o.attemptTimeout, maxBody: o.maxBody, log: o.logger,
+	}
+	for id, op := range doc.ops {
+		d.byPath[basePath+op.Path] = id
+	}
+	raw, err := gen.NewClient(base, gen.WithHTTPClient(d))
+	if err != nil {
+		return nil, err
+	}
+	return &Client{
+		doc: doc, signer: signer, doer: d, raw: raw,
+		api:         &gen.ClientWithResponses{ClientInterface: raw},
+		concurrency: o.concurrency, baseURL: base,
+	}, nil
+}
+
+// API returns the generated client for what this package does not wrap.
+// Its requests go through the same machinery as the Client's own: each
+// attempt is rate limited, signed afresh and retried as the document
+// advises; answers are read under the size cap. Checking ActionStatus and
+// ErrorCode of its answers is the caller's job.
+func (c *Client) API() *gen.ClientWithResponses { return c.api }
+
+// BaseURL returns the base URL the client calls, without a trailing slash.
+func (c *Client) BaseURL() string { return c.baseURL }
+
+// Signer returns the signer that makes the admin's UserSigs, for callers
+// that sign requests of their own.
+func (c *Client) Signer() *auth.Signer { return c.signer }
+
+// String describes the client without its secrets.
+func (c *Client) String() string {
+	return fmt.Sprintf("timrest.Client{base: %s, sdkappid: %d, admin: %q}", c.baseURL, c.signer.SDKAppID(), c.signer.Identifier())
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// insecureTLS reports whether hc's transport is known to skip TLS
+// certificate verification.
+func insecureTLS(hc *http.Client) bool {
+	rt := hc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	t, ok := rt.(*http.Transport)
+	return ok && t.TLSClientConfig != nil && t.TLSClientConfig.InsecureSkipVerify
+}
+
+// defaultHTTPClient is a client with a keep-alive pool sized for the
+// client's concurrency, which never follows redirects (a redirect would
+// carry the UserSig in its query to another URL).
+func defaultHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	t.MaxIdleConns = 128
+	t.ResponseHeaderTimeout = 0 // the per-attempt timeout covers it
+	return &http.Client{
+		Transport: t,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
+// base is what every answer has.
+type base struct {
+	status  gen.ActionStatus
+	code    int32
+	info    *string
+	display *string
+}
+
+// decode reads the answer of op into out and returns an *Error when the
+// answer is a failure. resp came from the doer.
+func (c *Client) decode(op string, resp *http.Response, out any, b func() base) error {
+	data, err := bodyBytes(resp)
+	if err != nil {
+		return c.callErr(op, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return &Error{Op: op, HTTPStatus: resp.StatusCode}
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return fmt.Errorf("timrest: %s: decoding the answer (%d bytes, Content-Type %q): %w",
+			op, len(data), resp.Header.Get("Content-Type"), err)
+	}
+	a := b()
+	if a.code == 0 && a.status == gen.ActionStatusOK {
+		return nil
+	}
+	return c.answerErr(op, "", a.code, deref(a.info), deref(a.display))
+}
+
+// answerErr makes the *Error of a failed answer or item, with any secret
+// the service might echo removed.
+func (c *Client) answerErr(op, account string, code int32, info, display string) *Error {
+	if info != "" || display != "" {
+		sig, _ := c.signer.UserSig() // the current one; scrub also removes any usersig= value
+		info, display = redact.Text(info, sig, c.doer.key), redact.Text(display, sig, c.doer.key)
+	}
+	return &Error{Op: op, Code: int(code), Info: info, Display: display, Account: account}
+}
+
+// callErr wraps an error of the transport (already redacted) with op.
+func (c *Client) callErr(op string, err error) error {
+	var ve *ValidationError
+	if errors.As(err, &ve) || strings.HasPrefix(err.Error(), "timrest: "+op+":") {
+		return err
+	}
+	return fmt.Errorf("timrest: %s: %w", op, err)
+}
+
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}
+
+// ensure the doer satisfies the generated client's interface.
+var _ gen.HttpRequestDoer = (*doer)(nil)
