@@ -264,20 +264,39 @@ func TestSignerConcurrentEdit(t *testing.T) {
 		workers     = 8
 	)
 	s := newTestSigner(t, clock, WithTTL(ttl))
-	var edits atomic.Int64
+	var (
+		edits  atomic.Int64
+		failed atomic.Bool // a worker stopped on an error
+	)
 	stop := make(chan struct{})
+	errc := make(chan error, workers+1)
+	fail := func(err error) {
+		failed.Store(true)
+		errc <- err
+	}
+	// The clock waits for the workers; it gives up when one of them has
+	// failed (the others may all have stopped too) or, should they stall,
+	// at a deadline, so that a regression fails the test instead of
+	// hanging it.
+	deadline := time.Now().Add(10 * time.Second)
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		defer close(stop)
-		for range steps {
+		for step := range steps {
 			// Let the workers sign some requests at each clock reading.
 			for base := edits.Load(); edits.Load() < base+workers; {
+				if failed.Load() {
+					return
+				}
+				if time.Now().After(deadline) {
+					fail(fmt.Errorf("step %d: the workers made no progress for 10s", step))
+					return
+				}
 				runtime.Gosched()
 			}
 			clock.Advance(time.Minute)
 		}
 	})
-	errc := make(chan error, workers)
 	for range workers {
 		wg.Go(func() {
 			for {
@@ -289,17 +308,17 @@ func TestSignerConcurrentEdit(t *testing.T) {
 				asked := clock.Now()
 				req, _ := http.NewRequest(http.MethodPost, "https://example.invalid/v4/im_open_login_svc/account_import?x=1", nil)
 				if err := s.Edit(context.Background(), req); err != nil {
-					errc <- err
+					fail(err)
 					return
 				}
 				edits.Add(1)
 				q := req.URL.Query()
 				if _, err := VerifyUserSig(q.Get("usersig"), testAppID, testKey, testAdmin, asked.Add(renewBefore)); err != nil {
-					errc <- fmt.Errorf("UserSig handed out at %v is not valid for another %v: %w", asked, renewBefore, err)
+					fail(fmt.Errorf("UserSig handed out at %v is not valid for another %v: %w", asked, renewBefore, err))
 					return
 				}
 				if q.Get("x") != "1" {
-					errc <- errors.New("query parameter x lost")
+					fail(errors.New("query parameter x lost"))
 					return
 				}
 			}
@@ -309,6 +328,9 @@ func TestSignerConcurrentEdit(t *testing.T) {
 	close(errc)
 	for err := range errc {
 		t.Error(err)
+	}
+	if failed.Load() {
+		return
 	}
 	// At most one generation per renewBefore of clock, not one per caller.
 	if got, max := s.gens.Load(), int64(1+steps/5); got < 2 || got > max {

@@ -299,6 +299,9 @@ func TestVerifyUserSigRejects(t *testing.T) {
 		{"wrong key", good, testAppID, strings.Repeat("0", 64), testAdmin, t0, ErrBadSignature},
 		{"expired", good, testAppID, testKey, testAdmin, t0.Add(24*time.Hour + time.Second), ErrExpired},
 		{"last valid second", good, testAppID, testKey, testAdmin, t0.Add(24 * time.Hour), nil},
+		// The documented order: expiry is checked before the HMAC.
+		{"expired and checked with another key", good, testAppID, strings.Repeat("0", 64), testAdmin, t0.Add(24*time.Hour + time.Second), ErrExpired},
+		{"expired and TLS.sig byte flipped", f.with("TLS.sig", flipped).pack(t), testAppID, testKey, testAdmin, t0.Add(24*time.Hour + time.Second), ErrExpired},
 		{"TLS.sig byte flipped", f.with("TLS.sig", flipped).pack(t), testAppID, testKey, testAdmin, t0, ErrBadSignature},
 		{"TLS.sig truncated", f.with("TLS.sig", sig[:40]).pack(t), testAppID, testKey, testAdmin, t0, ErrBadSignature},
 		{"TLS.sig empty", f.with("TLS.sig", "").pack(t), testAppID, testKey, testAdmin, t0, ErrBadSignature},

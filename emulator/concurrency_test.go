@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/timrest/timrest/gen"
 )
@@ -17,7 +18,12 @@ func TestConcurrentImportConflict(t *testing.T) {
 	f := start(t)
 	ctx := context.Background()
 	entered, release := make(chan struct{}), make(chan struct{})
-	var once sync.Once
+	var once, releaseOnce sync.Once
+	releaseFirst := func() { releaseOnce.Do(func() { close(release) }) }
+	// Registered after the server's Close, so it runs before it: however
+	// the test ends, the held import finishes and Close does not wait
+	// for it forever.
+	t.Cleanup(releaseFirst)
 	f.emu.SetImportHook(func(from string) {
 		if from == "alice" {
 			once.Do(func() {
@@ -29,7 +35,7 @@ func TestConcurrentImportConflict(t *testing.T) {
 	req := func(from, to string) gen.ImportFriendsRequest {
 		return gen.ImportFriendsRequest{FromAccount: from, AddFriendItem: []gen.AddFriendItem{{ToAccount: to, AddSource: "AddSource_Type_Web"}}}
 	}
-	first := make(chan *gen.ImportFriendsHTTPResponse)
+	first := make(chan *gen.ImportFriendsHTTPResponse, 1)
 	go func() {
 		resp, err := f.client.ImportFriendsWithResponse(ctx, req("alice", "dave"))
 		if err != nil {
@@ -37,10 +43,18 @@ func TestConcurrentImportConflict(t *testing.T) {
 		}
 		first <- resp
 	}()
-	<-entered
-	second, err := f.client.ImportFriendsWithResponse(ctx, req("alice", "dave"))
+	select {
+	case <-entered:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the first import never reached the hook")
+	}
+	// Should the second import wait for the first (a blocking lock instead
+	// of 30008), it would wait until release: give up after 2 s.
+	secondCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	second, err := f.client.ImportFriendsWithResponse(secondCtx, req("alice", "dave"))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("the second import for alice, while the first holds its lock: %v (want an immediate 30008)", err)
 	}
 	if a := second.JSON200; a.ActionStatus != gen.ActionStatusFail || a.ErrorCode != 30008 {
 		t.Errorf("the second import for alice: %s, want FAIL 30008", second.Body)
@@ -52,8 +66,10 @@ func TestConcurrentImportConflict(t *testing.T) {
 	if other.JSON200.ErrorCode != 0 {
 		t.Errorf("an import for bob meanwhile: %s", other.Body)
 	}
-	close(release)
-	if a := (<-first).JSON200; a.ErrorCode != 0 || a.FailAccount != nil {
+	releaseFirst()
+	if r := <-first; r == nil {
+		t.Error("the first import failed")
+	} else if a := r.JSON200; a.ErrorCode != 0 || a.FailAccount != nil {
 		t.Errorf("the first import: %+v", a)
 	}
 	if got := len(f.emu.Friends("alice")); got != 4 {
@@ -102,5 +118,53 @@ func TestConcurrentTraffic(t *testing.T) {
 		if fr := f.emu.Friends(id); len(fr) != 1 || fr[0].GroupName[0] != "l3" {
 			t.Errorf("%s: friends %+v", id, fr)
 		}
+	}
+}
+
+// TestConcurrentAddAccounts has goroutines add the same accounts at once:
+// AddAccounts leaves existing UserIDs as they are, so none of them may
+// fail with "exists already", and each account is added once. Many IDs
+// per call widen the window between looking and adding that a check
+// outside the write lock would leave.
+func TestConcurrentAddAccounts(t *testing.T) {
+	t.Parallel()
+	f := start(t)
+	const rounds, callers, perCall = 100, 8, 300
+	for round := range rounds {
+		ids := []string{"alice"} // exists already
+		for i := range perCall {
+			ids = append(ids, fmt.Sprintf("zed%02d_%03d", round, i))
+		}
+		ids = append(ids, ids[1]) // twice in one call
+		var (
+			ready sync.WaitGroup
+			wg    sync.WaitGroup
+			errs  [callers]error
+		)
+		gate := make(chan struct{})
+		for i := range callers {
+			ready.Add(1)
+			wg.Go(func() {
+				ready.Done()
+				<-gate
+				errs[i] = f.emu.AddAccounts(ids...)
+			})
+		}
+		ready.Wait()
+		close(gate)
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: AddAccounts by caller %d: %v", round, i, err)
+			}
+		}
+		for _, id := range ids {
+			if f.emu.Friends(id) == nil {
+				t.Fatalf("round %d: account %s was not added", round, id)
+			}
+		}
+	}
+	if st := f.emu.Friends("alice"); len(st) != 3 {
+		t.Errorf("alice, named by every call, was changed: %d friends, want 3", len(st))
 	}
 }

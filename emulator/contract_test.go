@@ -3,7 +3,9 @@ package emulator_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -220,13 +222,43 @@ func TestListGroupIDs(t *testing.T) {
 			}
 		})
 	}
-	t.Run("a cursor that was never issued", func(t *testing.T) {
-		resp, err := client.ListGroupIDsWithResponse(context.Background(), gen.ListGroupIDsRequest{Next: ptr[int64](12345)})
-		if err != nil {
-			t.Fatal(err)
+	t.Run("cursors", func(t *testing.T) {
+		call := func(t *testing.T, next int64) *gen.ListGroupIDsResponse {
+			t.Helper()
+			resp, err := client.ListGroupIDsWithResponse(context.Background(), gen.ListGroupIDsRequest{Limit: ptr[int64](3), Next: &next})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp.JSON200
 		}
-		if resp.JSON200.ErrorCode != 10004 {
-			t.Errorf("ErrorCode %d, want 10004", resp.JSON200.ErrorCode)
+		first := call(t, 0)
+		if *first.Next == 0 {
+			t.Fatal("the first page of 3 has no Next")
+		}
+		second := call(t, *first.Next)
+		if second.ErrorCode != 0 || len(second.GroupIDList) != 3 || second.GroupIDList[0].GroupID != all[3] {
+			t.Errorf("the issued cursor %d: %+v, want the next 3 groups from %s", *first.Next, second, all[3])
+		}
+		// A cursor the emulator never issued gets 10004: at most 2^32
+		// (the service's cursors are larger), above 2^32 but past the
+		// last group, or above 2^32 among the groups but never handed
+		// out (pages of 3 end at the 3rd, 6th... group, never the 4th).
+		for _, tt := range []struct {
+			name string
+			next int64
+		}{
+			{"below 2^32", 12345},
+			{"exactly 2^32", 1 << 32},
+			{"above 2^32, past the last group", 1<<32 + int64(len(all)) + 1000},
+			{"above 2^32, at the last group", 1<<32 + int64(len(all))},
+			{"above 2^32, within the groups", *first.Next + 1},
+			{"the largest int64", math.MaxInt64},
+		} {
+			t.Run("never issued, "+tt.name, func(t *testing.T) {
+				if a := call(t, tt.next); a.ErrorCode != 10004 || a.ActionStatus != gen.ActionStatusFail {
+					t.Errorf("Next %d: ActionStatus %s ErrorCode %d, want FAIL 10004", tt.next, a.ActionStatus, a.ErrorCode)
+				}
+			})
 		}
 	})
 }
@@ -401,6 +433,49 @@ func TestImportFriendsLimits(t *testing.T) {
 		}
 		if !slices.Equal(codes, []int{0, 30001, 30001, 30001}) {
 			t.Errorf("codes %v, want [0 30001 30001 30001] (bad AddSource, 98-byte Remark, unknown field)", codes)
+		}
+	})
+
+	t.Run("byte limits fail one by one", func(t *testing.T) {
+		// The schema counts characters; the service counts bytes. Each
+		// string below is within its maxLength in characters; those one
+		// character over the byte limit fail alone with 30001, those at
+		// the limit pass.
+		e, zh := "é", "中"             // 2 and 3 bytes in UTF-8
+		long := strings.Repeat(e, 16) // a 32-byte UserID
+		if err := emu.AddAccounts(long); err != nil {
+			t.Fatal(err)
+		}
+		at := gen.AddFriendItem{ToAccount: "alice", AddSource: "AddSource_Type_Web",
+			Remark: ptr(strings.Repeat(e, 48)), AddWording: ptr(strings.Repeat(e, 128)), GroupName: []string{strings.Repeat(zh, 10)}}
+		a := importAll("carol", []gen.AddFriendItem{
+			at,
+			item(long),
+			item(strings.Repeat(e, 17)), // 34 bytes; not an account either, but the byte check comes first
+			{ToAccount: "bob", AddSource: "AddSource_Type_Web", AddWording: ptr(strings.Repeat(e, 129))},
+			item("dave", "ok", strings.Repeat(zh, 11)),
+			{ToAccount: "erin", AddSource: "AddSource_Type_Web", Remark: ptr(strings.Repeat(e, 49))},
+		})
+		var codes []int32
+		for _, r := range a.ResultItem {
+			codes = append(codes, r.ResultCode)
+		}
+		if want := []int32{0, 0, 30001, 30001, 30001, 30001}; !slices.Equal(codes, want) {
+			t.Errorf("codes %v, want %v (at the limits; a 32-byte To_Account; then a 34-byte To_Account, a 258-byte AddWording, a 33-byte list name, a 98-byte Remark)", codes, want)
+		}
+		var got []string
+		for _, fr := range emu.Friends("carol") {
+			got = append(got, fr.ToAccount)
+		}
+		if want := []string{"alice", long}; !slices.Equal(got, want) {
+			t.Errorf("carol's friends %q, want %q (failed items change nothing)", got, want)
+		}
+		l, err := client.GetFriendListsWithResponse(ctx, gen.GetFriendListsRequest{FromAccount: "carol"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(l.JSON200.ResultItem); n != 1 {
+			t.Errorf("carol has %d lists, want 1 (the failed item's lists are not created): %s", n, l.Body)
 		}
 	})
 }

@@ -34,7 +34,12 @@
 //   - v4/group_open_http_svc/get_appid_group_list (ListGroupIDs): Limit
 //     (default and maximum 10000) and Next paging with cursors above 2^32,
 //     the GroupType filter (which also makes TotalCount count that type
-//     only), and 10018 when the answer would exceed 1 MB.
+//     only), and 10018 when the answer would exceed 1 MB. Next is 0 or
+//     the Next of an earlier answer of the same emulator: a cursor the
+//     emulator never issued gets 10004, whether it is at most 2^32, past
+//     the last group or within the groups. An issued cursor stays valid
+//     (groups are never removed); a walk resumed with it also sees the
+//     groups added since.
 //   - v4/sns/friend_import (ImportFriends): up to 1000 items, each with its
 //     own ResultCode; re-importing an existing friend updates it.
 //
@@ -55,7 +60,7 @@
 //	UserSig not a TLS sig v2 ticket                 70003
 //	UserSig issued for another SDKAppID             70014
 //	UserSig issued for another identifier           70013
-//	UserSig expired                                 70001
+//	UserSig expired (whatever key signed it)        70001
 //	UserSig signed with another key (or altered)    70009
 //	identifier not one of Config.Admins             30004 (sns), 10007 (group)
 //
@@ -68,16 +73,17 @@
 // Every answer the emulator gives as the "service" is HTTP 200 with
 // ActionStatus and ErrorCode in the body; never a bare 400. After
 // authentication, the operation's call rate (60007), then the body: an
-// empty or unparsable body gets 60003; a body that breaks the request
-// schema in openapi/ gets the operation's bad-parameter code, 30001 for
-// sns and 10004 for group, with the schema problems in ErrorInfo. A
-// friend_import item that breaks its schema (a malformed AddSource, an
-// unknown field) or a byte limit the schema counts in characters (a
-// Remark over 96 bytes) fails alone with 30001, as long as the body still
-// decodes and the item has a valid To_Account. A request for
-// no known path gets 60009, a known path with another method 60002. FAIL
-// answers carry only ActionStatus, ErrorCode and ErrorInfo, as the
-// service's may.
+// empty or unparsable body, or one over 8 MiB, gets 60003; a body that
+// breaks the request schema in openapi/ gets the operation's
+// bad-parameter code, 30001 for sns and 10004 for group, with the schema
+// problems in ErrorInfo. A friend_import item that breaks its schema (a
+// malformed AddSource, an unknown field) or a byte limit the schema
+// counts in characters (a To_Account over 32 bytes, a Remark over 96, an
+// AddWording over 256, a list name over 30) fails alone with 30001, as
+// long as the body still decodes and the item's To_Account passes its
+// schema (at most 32 characters). A request for no known path gets
+// 60009, a known path with another method 60002. FAIL answers carry only
+// ActionStatus, ErrorCode and ErrorInfo, as the service's may.
 //
 // friend_import's item codes: 30003 unknown To_Account; 30001 the
 // account itself, a To_Account seen earlier in the same request, or a

@@ -84,6 +84,7 @@ func TestAuthErrors(t *testing.T) {
 		{"usersig garbage", set("usersig", "not-a-usersig"), 70003},
 		{"usersig expired", set("usersig", sig(testAppID, cfg.Key, "administrator", time.Hour, now.Add(-2*time.Hour))), 70001},
 		{"usersig forged with another key", set("usersig", sig(testAppID, "forged-key", "administrator", time.Hour, now)), 70009},
+		{"usersig expired and forged with another key", set("usersig", sig(testAppID, "forged-key", "administrator", time.Hour, now.Add(-2*time.Hour))), 70001},
 		{"usersig of another app", set("usersig", sig(1400000002, cfg.Key, "administrator", time.Hour, now)), 70014},
 		{"usersig of another user", set("usersig", sig(testAppID, cfg.Key, "alice", time.Hour, now)), 70013},
 		{"identifier not an admin", func(q url.Values) {
@@ -234,6 +235,24 @@ func TestBadRequests(t *testing.T) {
 			t.Errorf("answer %s", buf.Bytes())
 		}
 	})
+}
+
+// TestBodySizeLimit sends a valid body padded with spaces to exactly the
+// emulator's limit, which it reads, and to one byte more, which gets
+// 60003.
+func TestBodySizeLimit(t *testing.T) {
+	t.Parallel()
+	cfg, _ := testConfig(t)
+	base, _ := emulatortest.Start(t, cfg)
+	c := newCaller(t, base, cfg)
+	const body = `{"From_Account":"alice"}`
+	padded := func(n int) string { return body + strings.Repeat(" ", n-len(body)) }
+	if _, raw := c.postRaw(pathGroupGet, nil, padded(emulator.MaxBody)); codeOf(t, raw) != 0 {
+		t.Errorf("a body of exactly %d bytes: %.300s, want ErrorCode 0", emulator.MaxBody, raw)
+	}
+	if _, raw := c.postRaw(pathGroupGet, nil, padded(emulator.MaxBody+1)); codeOf(t, raw) != 60003 {
+		t.Errorf("a body of %d bytes: %.300s, want ErrorCode 60003", emulator.MaxBody+1, raw)
+	}
 }
 
 func codeOf(t testing.TB, raw []byte) int {

@@ -163,7 +163,9 @@ func (a encodedGroupList) VisitListGroupIDsResponse(w http.ResponseWriter) error
 // Limit group IDs after the cursor Next, of GroupType when given (old and
 // new names of a type match each other). TotalCount counts the app's
 // groups, or those of GroupType, whatever Limit and Next are. Next is 0
-// on the last page. An answer over 1 MB fails with 10018.
+// on the last page. A Next other than 0 that no earlier answer carried
+// (at most 2^32, past the last group, or simply never handed out) fails
+// with 10004. An answer over 1 MB fails with 10018.
 func (h *handlers) ListGroupIDs(_ context.Context, req gen.ListGroupIDsRequestObject) (gen.ListGroupIDsResponseObject, error) {
 	e := h.e
 	b := req.Body
@@ -173,14 +175,15 @@ func (h *handlers) ListGroupIDs(_ context.Context, req gen.ListGroupIDsRequestOb
 	}
 	var after uint64
 	if b.Next != nil && *b.Next != 0 {
-		if *b.Next <= cursorBase {
-			return gen.ListGroupIDs200JSONResponse{ActionStatus: gen.ActionStatusFail, ErrorCode: int32(e.env.ops[opListGroupIDs].badRequest), ErrorInfo: ptr("invalid Next: pass 0 or the Next of the previous answer")}, nil
+		// Every cursor is above 2^32; the schema keeps Next non-negative.
+		if *b.Next <= cursorBase || !e.st.issuedCursor(uint64(*b.Next-cursorBase)) {
+			return gen.ListGroupIDs200JSONResponse{ActionStatus: gen.ActionStatusFail, ErrorCode: int32(e.env.ops[opListGroupIDs].badRequest), ErrorInfo: ptr("invalid Next: pass 0 or the Next of an earlier answer")}, nil
 		}
 		after = uint64(*b.Next - cursorBase)
 	}
 	var filter gen.GroupType
 	if b.GroupType != nil {
-		filter = canonicalType(*b.GroupType)
+		filter = e.env.canonicalType(*b.GroupType)
 	}
 
 	e.mu.RLock()
@@ -195,7 +198,7 @@ func (h *handlers) ListGroupIDs(_ context.Context, req gen.ListGroupIDsRequestOb
 	more := false
 	for ; i < len(groups); i++ {
 		g := groups[i]
-		if filter != "" && canonicalType(g.typ) != filter {
+		if filter != "" && e.env.canonicalType(g.typ) != filter {
 			continue
 		}
 		if len(list) == limit {
@@ -222,6 +225,9 @@ func (h *handlers) ListGroupIDs(_ context.Context, req gen.ListGroupIDsRequestOb
 	body = append(body, '\n')
 	if len(body) > e.env.limits.answer {
 		return gen.ListGroupIDs200JSONResponse{ActionStatus: gen.ActionStatusFail, ErrorCode: codeGroupAnswerLimit, ErrorInfo: ptr("rsp pkg too large: the answer would exceed 1 MB, lower Limit")}, nil
+	}
+	if more {
+		e.st.issueCursor(last.key)
 	}
 	return encodedGroupList{body: body}, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/timrest/timrest/auth"
 	"github.com/timrest/timrest/emulator"
 	"github.com/timrest/timrest/emulator/emulatortest"
+	"github.com/timrest/timrest/internal/redact"
 )
 
 const testAppID = 1400000001
@@ -103,7 +104,7 @@ func (c *caller) postRaw(path string, q url.Values, body string) (int, []byte) {
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.client.Do(req)
 	if err != nil {
-		c.t.Fatalf("POST %s: %v", path, err)
+		c.t.Fatalf("POST %s: %v", path, redact.Error(err)) // the URL carries the UserSig
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)

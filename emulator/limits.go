@@ -25,7 +25,7 @@ type docLimits struct {
 	remark     int // AddFriendItem.Remark maxLength
 	addWording int // AddFriendItem.AddWording maxLength
 	listName   int // FriendListName maxLength
-	lists      int // AddFriendItem.GroupName maxItems: friend lists per account
+	lists      int // x-tim-limits friend-lists-per-account: beyond it an import item gets 30011
 	limitMax   int // x-tim-batch-limit of ListGroupIDs (also Limit's default)
 	friends    int // x-tim-limits friends-per-account: beyond it an import item gets 30010
 	answer     int // x-tim-limits group-answer-bytes: a larger group answer is 10018
@@ -64,11 +64,6 @@ func loadLimits(c *contract.Contract) (docLimits, error) {
 	l.remark = maxLen(prop("AddFriendItem", "Remark"), "AddFriendItem.Remark")
 	l.addWording = maxLen(prop("AddFriendItem", "AddWording"), "AddFriendItem.AddWording")
 	l.listName = maxLen(prop("FriendListName", ""), "FriendListName")
-	if g := prop("AddFriendItem", "GroupName"); g.MaxItems != nil {
-		l.lists = int(*g.MaxItems)
-	} else {
-		err = fmt.Errorf("emulator: AddFriendItem.GroupName has no maxItems")
-	}
 	batch := func(op string) int {
 		o, ok := c.Operation(op)
 		if !ok || o.BatchLimit == nil {
@@ -79,6 +74,7 @@ func loadLimits(c *contract.Contract) (docLimits, error) {
 	}
 	l.limitMax = batch(opListGroupIDs)
 	l.friends = c.Limits.FriendsPerAccount
+	l.lists = c.Limits.FriendListsPerAccount
 	l.answer = c.Limits.GroupAnswerBytes
 	return l, err
 }

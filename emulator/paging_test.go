@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -103,6 +104,45 @@ func TestPagingThousandsOfGroups(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLimitDefault sends {} to an app with 10001 groups: the answer has
+// the default Limit, 10000 IDs, and a Next to the last one.
+func TestLimitDefault(t *testing.T) {
+	t.Parallel()
+	groups := make([]emulator.Group, 10001)
+	for i := range groups {
+		groups[i] = emulator.Group{GroupID: fmt.Sprintf("@TGS#%05d", i), Type: gen.GroupTypePublic}
+	}
+	cfg, _ := testConfig(t)
+	cfg.Seed = &emulator.Seed{Groups: groups}
+	base, _ := emulatortest.Start(t, cfg)
+	c := newCaller(t, base, cfg)
+	type page struct {
+		ErrorCode   int
+		GroupIDList []struct {
+			GroupID string `json:"GroupId"`
+		} `json:"GroupIdList"`
+		Next       int64
+		TotalCount int64
+	}
+	get := func(body string) page {
+		t.Helper()
+		var p page
+		_, raw := c.postRaw(pathGroupList, nil, body)
+		if err := json.Unmarshal(raw, &p); err != nil || p.ErrorCode != 0 {
+			t.Fatalf("answer %.300s: %v", raw, err)
+		}
+		return p
+	}
+	first := get(`{}`)
+	if len(first.GroupIDList) != 10000 || first.Next == 0 || first.TotalCount != 10001 {
+		t.Fatalf("{} answered %d IDs, Next %d, TotalCount %d; want 10000 IDs, a Next and 10001", len(first.GroupIDList), first.Next, first.TotalCount)
+	}
+	second := get(fmt.Sprintf(`{"Next":%d}`, first.Next))
+	if len(second.GroupIDList) != 1 || second.GroupIDList[0].GroupID != groups[10000].GroupID || second.Next != 0 {
+		t.Errorf("the second page: %d IDs, Next %d; want only %s and Next 0", len(second.GroupIDList), second.Next, groups[10000].GroupID)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -146,7 +147,7 @@ func (env *env) validateSeed(s *Seed, account func(string) bool, groupTaken func
 				return fmt.Errorf("emulator: seed: %s: Profile[%d]: tag %s appears twice", where, j, p.Tag)
 			}
 			tags[p.Tag] = true
-			if err := checkProfileTag(p.Tag, p.Value); err != nil {
+			if err := env.checkProfileTag(p.Tag, p.Value); err != nil {
 				return fmt.Errorf("emulator: seed: %s: Profile[%d]: %w", where, j, err)
 			}
 		}
@@ -160,11 +161,11 @@ func (env *env) validateSeed(s *Seed, account func(string) bool, groupTaken func
 		case groups[g.GroupID] || groupTaken(g.GroupID):
 			return fmt.Errorf("emulator: seed: %s: GroupId appears twice", where)
 		case !g.Type.Valid():
-			return fmt.Errorf("emulator: seed: %s: Type %q is not a group type (want one of %s)", where, g.Type, strings.Join(groupTypeNames(), ", "))
+			return fmt.Errorf("emulator: seed: %s: Type %q is not a group type (want one of %s)", where, g.Type, env.groupTypeList())
 		}
 		groups[g.GroupID] = true
 	}
-	for _, from := range sortedKeys(s.Friends) {
+	for _, from := range slices.Sorted(maps.Keys(s.Friends)) {
 		items := s.Friends[from]
 		if !account(from) {
 			return fmt.Errorf("emulator: seed: Friends[%q]: no such account", from)
@@ -231,11 +232,16 @@ func (env *env) checkUserID(id string) error {
 	return nil
 }
 
-func groupTypeNames() []string {
-	return []string{
-		string(gen.GroupTypePublic), string(gen.GroupTypePrivate), string(gen.GroupTypeWork), string(gen.GroupTypeChatRoom),
-		string(gen.GroupTypeMeeting), string(gen.GroupTypeAVChatRoom), string(gen.GroupTypeBChatRoom), string(gen.GroupTypeCommunity),
+// groupTypeList lists the GroupType enum of the document, for messages.
+func (env *env) groupTypeList() string {
+	var b strings.Builder
+	for i, t := range env.groupTypes {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(string(t))
 	}
+	return b.String()
 }
 
 // groupTypeWeights is the mix of group types GenerateGroups draws from,
@@ -367,13 +373,4 @@ func SampleSeed() *Seed {
 		},
 	}
 	return s
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

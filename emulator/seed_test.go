@@ -69,7 +69,7 @@ func TestLoadSeedErrors(t *testing.T) {
 		{"bad enum", `{"Accounts":[{"UserID":"alice","Profile":[{"Tag":"Tag_Profile_IM_Gender","Value":"F"}]}]}`, `Gender_Type_Female`},
 		{"uint32 out of range", `{"Accounts":[{"UserID":"alice","Profile":[{"Tag":"Tag_Profile_IM_BirthDay","Value":4294967296}]}]}`, `not in 0..4294967295`},
 		{"unknown standard tag", `{"Accounts":[{"UserID":"alice","Profile":[{"Tag":"Tag_Profile_IM_Mood","Value":"ok"}]}]}`, `unknown profile tag "Tag_Profile_IM_Mood"`},
-		{"bad custom tag", `{"Accounts":[{"UserID":"alice","Profile":[{"Tag":"Tag_Profile_Custom_TooLongName","Value":"ok"}]}]}`, `1 to 8 letters`},
+		{"bad custom tag", `{"Accounts":[{"UserID":"alice","Profile":[{"Tag":"Tag_Profile_Custom_TooLongName","Value":"ok"}]}]}`, `custom profile tag "Tag_Profile_Custom_TooLongName": want Tag_Profile_Custom_ and a name matching ^[A-Za-z]{1,8}$`},
 		{"friend tag in a profile", `{"Accounts":[{"UserID":"alice","Profile":[{"Tag":"Tag_SNS_IM_Remark","Value":"ok"}]}]}`, `unknown profile tag`},
 		{"duplicate account", `{"Accounts":[{"UserID":"a"},{"UserID":"a"}]}`, `Accounts[1] "a": UserID appears twice`},
 		{"long UserID", `{"Accounts":[{"UserID":"` + strings.Repeat("x", 33) + `"}]}`, `33 bytes`},

@@ -74,36 +74,49 @@ type state struct {
 	groups     []*group // sorted by key
 	typeCounts map[gen.GroupType]int64
 	lastKey    uint64
+
+	// cursors holds the group key of every cursor (Next) an answer has
+	// carried. It has its own lock, since answers are made under
+	// Emulator.mu's read lock; it holds at most one entry per group.
+	cursorMu sync.Mutex
+	cursors  map[uint64]struct{}
 }
 
 func newState() *state {
-	return &state{accounts: map[string]*account{}, typeCounts: map[gen.GroupType]int64{}}
+	return &state{accounts: map[string]*account{}, typeCounts: map[gen.GroupType]int64{}, cursors: map[uint64]struct{}{}}
 }
 
-// canonicalType maps a group type to its current name, so that a filter
-// matches groups stored under the old or the new name alike.
-func canonicalType(t gen.GroupType) gen.GroupType {
-	switch t {
-	case gen.GroupTypePrivate:
-		return gen.GroupTypeWork
-	case gen.GroupTypeChatRoom:
-		return gen.GroupTypeMeeting
-	}
-	return t
+// issueCursor records that an answer carries the cursor of key.
+func (s *state) issueCursor(key uint64) {
+	s.cursorMu.Lock()
+	s.cursors[key] = struct{}{}
+	s.cursorMu.Unlock()
+}
+
+// issuedCursor reports whether an answer has carried the cursor of key.
+func (s *state) issuedCursor(key uint64) bool {
+	s.cursorMu.Lock()
+	defer s.cursorMu.Unlock()
+	_, ok := s.cursors[key]
+	return ok
 }
 
 // AddAccounts imports bare accounts (no profile tags). UserIDs that exist
-// already are left as they are.
+// already, or appear twice in ids, are left as they are; checking and
+// adding happen under one lock, so concurrent calls naming the same
+// UserID both succeed.
 func (e *Emulator) AddAccounts(ids ...string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	s := &Seed{}
-	e.mu.RLock()
+	seen := make(map[string]bool, len(ids))
 	for _, id := range ids {
-		if _, ok := e.st.accounts[id]; !ok && !slices.ContainsFunc(s.Accounts, func(a Account) bool { return a.UserID == id }) {
+		if _, ok := e.st.accounts[id]; !ok && !seen[id] {
+			seen[id] = true
 			s.Accounts = append(s.Accounts, Account{UserID: id})
 		}
 	}
-	e.mu.RUnlock()
-	return e.Apply(s)
+	return e.applyLocked(s)
 }
 
 // Apply adds the accounts, groups and friends of s to the emulator's
@@ -118,6 +131,11 @@ func (e *Emulator) Apply(s *Seed) error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	return e.applyLocked(s)
+}
+
+// applyLocked is Apply with e.mu held for writing.
+func (e *Emulator) applyLocked(s *Seed) error {
 	inSeed := map[string]bool{}
 	for _, a := range s.Accounts {
 		inSeed[a.UserID] = true
@@ -138,7 +156,7 @@ func (e *Emulator) Apply(s *Seed) error {
 	}
 	// Friends of existing accounts are checked against their current
 	// state before anything changes.
-	for _, from := range sortedKeys(s.Friends) {
+	for _, from := range slices.Sorted(maps.Keys(s.Friends)) {
 		acc := e.st.accounts[from]
 		if acc == nil {
 			continue
@@ -162,9 +180,9 @@ func (e *Emulator) Apply(s *Seed) error {
 		e.st.lastKey++
 		enc, _ := json.Marshal(gen.GroupIDItem{GroupID: g.GroupID})
 		e.st.groups = append(e.st.groups, &group{id: g.GroupID, typ: g.Type, key: e.st.lastKey, encSize: len(enc)})
-		e.st.typeCounts[canonicalType(g.Type)]++
+		e.st.typeCounts[e.env.canonicalType(g.Type)]++
 	}
-	for _, from := range sortedKeys(s.Friends) {
+	for _, from := range slices.Sorted(maps.Keys(s.Friends)) {
 		e.importItems(e.st.accounts[from], s.Friends[from], nil, exists)
 	}
 	return nil

@@ -3,7 +3,6 @@ package emulator
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -29,10 +28,6 @@ const (
 	prefixSNSCustom     = "Tag_SNS_Custom_"
 )
 
-// customSuffix is what may follow a custom tag's prefix: letters only, at
-// most 8 bytes (REFERENCE.md, "Custom fields").
-var customSuffix = regexp.MustCompile(`^[A-Za-z]{1,8}$`)
-
 // profileKind is what a standard profile tag's value must be.
 type profileKind struct {
 	kind   tag.Kind
@@ -42,6 +37,14 @@ type profileKind struct {
 
 // profileTags are the standard profile tags friend_get_list can return
 // (REFERENCE.md, "Standard profile tags") with the type of their value.
+//
+// This table is hand-written, against the single-source-of-truth rule,
+// because openapi/ has nothing to derive it from yet: TagItem.Value is
+// one schema for every tag (a string, an integer or a list of strings),
+// and the document has no per-tag schema naming each standard profile
+// tag with its type and enum. When it gains one (for example a
+// ProfileTags schema or an x-tim-profile-tags extension), build this
+// table from it in newEnv.
 var profileTags = map[string]profileKind{
 	"Tag_Profile_IM_Nick":            {kind: tag.KindString},
 	"Tag_Profile_IM_Gender":          {kind: tag.KindString, enum: []string{"Gender_Type_Unknown", "Gender_Type_Female", "Gender_Type_Male"}},
@@ -58,11 +61,12 @@ var profileTags = map[string]profileKind{
 
 // checkProfileTag checks one profile tag of a seed account: a standard
 // profile tag with a value of its type, or a custom profile tag
-// (Tag_Profile_Custom_ and up to 8 letters) with a string or an integer.
-func checkProfileTag(name string, v tag.Value) error {
+// (Tag_Profile_Custom_ and a name as CustomFriendItem.Tag's pattern
+// allows, up to 8 letters) with a string or an integer.
+func (env *env) checkProfileTag(name string, v tag.Value) error {
 	if suffix, ok := strings.CutPrefix(name, prefixProfileCustom); ok {
-		if !customSuffix.MatchString(suffix) {
-			return fmt.Errorf("custom profile tag %q: want Tag_Profile_Custom_ and 1 to 8 letters", name)
+		if !env.customSuffix.MatchString(suffix) {
+			return fmt.Errorf("custom profile tag %q: want Tag_Profile_Custom_ and a name matching %s", name, env.customSuffix)
 		}
 		if k := v.Kind(); k != tag.KindString && k != tag.KindInt {
 			return fmt.Errorf("%s: value is %s, want a string or an integer", name, k)

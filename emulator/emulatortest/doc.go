@@ -10,5 +10,6 @@
 //	resp, err := client.GetFriendListsWithResponse(ctx, gen.GetFriendListsRequest{FromAccount: "alice"})
 //
 // The helpers report problems with t.Errorf (safe from any goroutine) and
-// never print a UserSig or a key.
+// never print a UserSig or a key; the errors of NewClient's client have
+// the UserSig in their URL redacted, so tests may print them.
 package emulatortest

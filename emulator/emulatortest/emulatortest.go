@@ -15,6 +15,7 @@ import (
 	"github.com/timrest/timrest/emulator"
 	"github.com/timrest/timrest/gen"
 	"github.com/timrest/timrest/internal/contract"
+	"github.com/timrest/timrest/internal/redact"
 )
 
 // NewKey returns a random throwaway secret key for a test.
@@ -67,6 +68,12 @@ func NewSigner(t testing.TB, cfg emulator.Config, identifier string, opts ...aut
 // admin of cfg (see Admin) with auth's Signer and checks every request
 // and answer against openapi/ (ValidatingTransport over a transport of
 // its own).
+//
+// Its errors never carry the UserSig: http.Client reports a failed call
+// as a *url.Error holding the full URL, UserSig included, and tests print
+// such errors with t.Fatal; the client's errors have that URL redacted
+// (internal/redact), so printing them is safe. errors.Is and errors.As
+// still see the causes (context.Canceled, a *url.Error, ...).
 func NewClient(t testing.TB, baseURL string, cfg emulator.Config) *gen.ClientWithResponses {
 	t.Helper()
 	signer := NewSigner(t, cfg, Admin(cfg))
@@ -74,12 +81,24 @@ func NewClient(t testing.TB, baseURL string, cfg emulator.Config) *gen.ClientWit
 	tr.MaxIdleConnsPerHost = 64
 	t.Cleanup(tr.CloseIdleConnections)
 	c, err := gen.NewClientWithResponses(baseURL,
-		gen.WithHTTPClient(&http.Client{Transport: ValidatingTransport(t, tr)}),
+		gen.WithHTTPClient(redactingDoer{&http.Client{Transport: ValidatingTransport(t, tr)}}),
 		gen.WithRequestEditorFn(signer.Edit))
 	if err != nil {
 		t.Fatalf("gen.NewClientWithResponses: %v", err)
 	}
 	return c
+}
+
+// redactingDoer is a gen.HttpRequestDoer that sends requests with an
+// http.Client and redacts the URL of the *url.Error the client returns
+// on failure. (A RoundTripper cannot do it: http.Client builds the
+// *url.Error after its transport returns.)
+type redactingDoer struct{ c *http.Client }
+
+// Do implements gen.HttpRequestDoer.
+func (d redactingDoer) Do(req *http.Request) (*http.Response, error) {
+	resp, err := d.c.Do(req)
+	return resp, redact.Error(err)
 }
 
 // ValidatingTransport returns a RoundTripper that sends requests through
@@ -104,14 +123,7 @@ func AnswerValidatingTransport(t testing.TB, next http.RoundTripper) http.RoundT
 // problem (t.Errorf, or a recorder in this package's tests).
 func newTransport(t testing.TB, report func(format string, args ...any), next http.RoundTripper, requests bool) http.RoundTripper {
 	t.Helper()
-	c, err := contract.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := c.NewValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := contract.MustValidator()
 	if next == nil {
 		next = http.DefaultTransport
 	}

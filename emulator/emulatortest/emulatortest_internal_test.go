@@ -1,13 +1,20 @@
 package emulatortest
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/timrest/timrest/emulator"
+	"github.com/timrest/timrest/gen"
 )
 
 // recorder collects what the transport reports.
@@ -82,4 +89,59 @@ func TestValidatingTransportCatchesDrift(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sigParam matches a usersig query parameter and its value.
+var sigParam = regexp.MustCompile(`(?i)usersig=([^&"\s]*)`)
+
+// TestNewClientErrorsHideTheQuery makes NewClient's client fail (a
+// cancelled context, a closed server) and checks that the error, which
+// tests print with t.Fatal, shows neither the UserSig (a usersig
+// parameter only with its value redacted) nor the key, keeps the path,
+// and still matches its cause.
+func TestNewClientErrorsHideTheQuery(t *testing.T) {
+	cfg := emulator.Config{SDKAppID: 1400000001, Key: NewKey(t)}
+	baseURL, _ := Start(t, cfg)
+	client := NewClient(t, baseURL, cfg)
+	sig, err := NewSigner(t, cfg, Admin(cfg)).UserSig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, err error) {
+		t.Helper()
+		if err == nil {
+			t.Fatalf("%s: no error", what)
+		}
+		msg := err.Error()
+		// A usersig parameter may remain, but only with its value
+		// redacted. The report masks what it finds, so a failure prints
+		// no secret.
+		leak := strings.Contains(msg, sig) || strings.Contains(msg, url.QueryEscape(sig)) || strings.Contains(msg, cfg.Key)
+		for _, m := range sigParam.FindAllStringSubmatch(msg, -1) {
+			leak = leak || !strings.Contains(m[1], "REDACTED")
+		}
+		if leak {
+			masked := strings.NewReplacer(url.QueryEscape(sig), "<UserSig>", sig, "<UserSig>", cfg.Key, "<key>").Replace(msg)
+			t.Errorf("%s: the error shows a UserSig or the key: %s", what, sigParam.ReplaceAllString(masked, "usersig=<value>"))
+		}
+		if !strings.Contains(msg, "/v4/group_open_http_svc/get_appid_group_list") {
+			t.Errorf("%s: the error lost the path: %s", what, msg)
+		}
+		var ue *url.Error
+		if !errors.As(err, &ue) {
+			t.Errorf("%s: the error is no longer a *url.Error: %#v", what, err)
+		}
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = client.ListGroupIDsWithResponse(ctx, gen.ListGroupIDsRequest{})
+	check("cancelled context", err)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("the error %v does not match context.Canceled", err)
+	}
+
+	dead := NewClient(t, "http://127.0.0.1:1", cfg) // nothing listens on port 1
+	_, err = dead.ListGroupIDsWithResponse(context.Background(), gen.ListGroupIDsRequest{})
+	check("connection refused", err)
 }
