@@ -9,7 +9,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -78,6 +80,7 @@ func WithRandom(r io.Reader) SignerOption {
 type Signer struct {
 	sdkAppID    uint64
 	appIDText   string
+	idEscaped   string // url.QueryEscape(identifier)
 	identifier  string
 	ttl         time.Duration
 	renewBefore time.Duration
@@ -100,6 +103,7 @@ type signerSecret struct{ key string }
 
 type cachedSig struct {
 	userSig   string
+	escaped   string    // url.QueryEscape(userSig), for Edit
 	expiresAt time.Time // TLS.time + TLS.expire
 	renewAt   time.Time // expiresAt - renewBefore
 }
@@ -136,6 +140,7 @@ func NewSigner(sdkAppID uint64, key, identifier string, opts ...SignerOption) (*
 	s := &Signer{
 		sdkAppID:    sdkAppID,
 		appIDText:   strconv.FormatUint(sdkAppID, 10),
+		idEscaped:   url.QueryEscape(identifier),
 		identifier:  identifier,
 		ttl:         cfg.ttl,
 		renewBefore: cfg.renewBefore,
@@ -166,24 +171,28 @@ func (s *Signer) TTL() time.Duration { return s.ttl }
 // due, one caller generates while the others wait for it and then share
 // the result.
 func (s *Signer) UserSig() (string, error) {
-	if s == nil || s.secret == nil {
-		return "", errNotInitialised
-	}
-	now := s.now()
-	if c := s.cur.Load(); c != nil && now.Before(c.renewAt) {
-		return c.userSig, nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	// Another caller may have renewed while this one waited for the lock.
-	if c := s.cur.Load(); c != nil && now.Before(c.renewAt) {
-		return c.userSig, nil
-	}
-	c, err := s.generate(now)
+	c, err := s.current()
 	if err != nil {
 		return "", err
 	}
 	return c.userSig, nil
+}
+
+// current returns the cached UserSig, renewed first when due.
+func (s *Signer) current() (*cachedSig, error) {
+	if s == nil || s.secret == nil {
+		return nil, errNotInitialised
+	}
+	now := s.now()
+	if c := s.cur.Load(); c != nil && now.Before(c.renewAt) {
+		return c, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.cur.Load(); c != nil && now.Before(c.renewAt) {
+		return c, nil
+	}
+	return s.generate(now)
 }
 
 // Renew generates a new UserSig at the current time and caches it,
@@ -210,6 +219,7 @@ func (s *Signer) generate(now time.Time) (*cachedSig, error) {
 	expiresAt := time.Unix(now.Unix(), 0).Add(s.ttl)
 	c := &cachedSig{
 		userSig:   sig,
+		escaped:   url.QueryEscape(sig),
 		expiresAt: expiresAt,
 		renewAt:   expiresAt.Add(-s.renewBefore),
 	}
@@ -232,7 +242,7 @@ func (s *Signer) Edit(ctx context.Context, req *http.Request) error {
 	if req == nil || req.URL == nil {
 		return errors.New("auth: Edit: request has no URL")
 	}
-	sig, err := s.UserSig()
+	c, err := s.current()
 	if err != nil {
 		return err
 	}
@@ -240,6 +250,23 @@ func (s *Signer) Edit(ctx context.Context, req *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("auth: Edit: random: %w", err)
 	}
+	if req.URL.RawQuery == "" {
+		// The generated client's requests have no query: write the five
+		// parameters directly, in the order url.Values.Encode gives.
+		var b strings.Builder
+		b.Grow(64 + len(s.idEscaped) + len(s.appIDText) + len(c.escaped))
+		b.WriteString("contenttype=json&identifier=")
+		b.WriteString(s.idEscaped)
+		b.WriteString("&random=")
+		b.WriteString(strconv.FormatUint(uint64(r), 10))
+		b.WriteString("&sdkappid=")
+		b.WriteString(s.appIDText)
+		b.WriteString("&usersig=")
+		b.WriteString(c.escaped)
+		req.URL.RawQuery = b.String()
+		return nil
+	}
+	sig := c.userSig
 	q := req.URL.Query()
 	q.Set("sdkappid", s.appIDText)
 	q.Set("identifier", s.identifier)

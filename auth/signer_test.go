@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"runtime"
 	"strconv"
@@ -530,5 +531,31 @@ func TestSignerUsesRealClockByDefault(t *testing.T) {
 	}
 	if c.TTL != DefaultTTL {
 		t.Errorf("TTL = %v, want %v", c.TTL, DefaultTTL)
+	}
+}
+
+// TestEditFastPathMatchesEncode: for a request without a query, Edit
+// writes the parameters directly; the result must be exactly what
+// url.Values.Encode gives, also for identifiers that need escaping.
+func TestEditFastPathMatchesEncode(t *testing.T) {
+	t.Parallel()
+	for _, id := range []string{"administrator", "管理员", "a b&c=d+e/f"} {
+		s, err := NewSigner(1400000001, "fast-path-test-key", id, WithRandom(bytes.NewReader([]byte{0xff, 0xff, 0xff, 0xff})))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sig, err := s.UserSig()
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest(http.MethodPost, "https://h/v4/sns/group_get", nil)
+		if err := s.Edit(context.Background(), req); err != nil {
+			t.Fatal(err)
+		}
+		want := url.Values{"sdkappid": {"1400000001"}, "identifier": {id}, "usersig": {sig},
+			"random": {"4294967295"}, "contenttype": {"json"}}.Encode()
+		if req.URL.RawQuery != want {
+			t.Errorf("identifier %q: query\n%s\nwant\n%s", id, req.URL.RawQuery, want)
+		}
 	}
 }
