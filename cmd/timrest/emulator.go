@@ -63,7 +63,14 @@ drop=P (closed connections), latency=D (added to every call), for example
 		DisableFlagsInUseLine: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if sdkAppID == 0 {
-				return usageErrorf("missing --sdkappid (the app's SDKAppID)")
+				id, err := sdkAppIDFromEnv(a)
+				if err != nil {
+					return err
+				}
+				sdkAppID = appIDValue(id)
+			}
+			if env := strings.TrimSpace(a.getenv(envAdmin)); env != "" && !cmd.Flags().Changed("admin") {
+				admins = []string{env}
 			}
 			if key == "" {
 				key = a.getenv(envSecretKey)
@@ -105,9 +112,9 @@ drop=P (closed connections), latency=D (added to every call), for example
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
-	fs.Var(&sdkAppID, "sdkappid", "the app's SDKAppID (required)")
+	fs.Var(&sdkAppID, "sdkappid", "the app's SDKAppID (required; default $"+envSDKAppID+")")
 	fs.StringVar(&key, "key", "", "the app's secret key (default $"+envSecretKey+"; prefer the variable: command lines are visible to other users)")
-	fs.StringSliceVar(&admins, "admin", []string{emulator.DefaultAdmin}, "app admin account(s) accepted as identifier (repeat or comma-separate)")
+	fs.StringSliceVar(&admins, "admin", []string{emulator.DefaultAdmin}, "app admin account(s) accepted as identifier (repeat or comma-separate; $"+envAdmin+" replaces the default)")
 	fs.StringVar(&seedFile, "seed", "", "JSON seed file with Accounts, Groups and Friends (default: the demo's sample data)")
 	fs.IntVar(&groups, "groups", 0, "add this many generated groups")
 	fs.Var(&rateLimits, "rate-limits", "enforce the documented per-operation call rates: on or off")

@@ -29,7 +29,7 @@ type credFlags struct {
 // register adds the flags to fs. userUsage describes --user for the
 // command at hand.
 func (f *credFlags) register(fs *pflag.FlagSet, userUsage string) {
-	fs.Var(&f.sdkAppID, "sdkappid", "the app's SDKAppID (required)")
+	fs.Var(&f.sdkAppID, "sdkappid", "the app's SDKAppID (required; default $"+envSDKAppID+")")
 	fs.StringVar(&f.key, "key", "", "the app's secret key (default $"+envSecretKey+"; prefer the variable: command lines are visible to other users)")
 	fs.StringVar(&f.user, "user", "", userUsage+" (required)")
 }
@@ -47,7 +47,11 @@ type credentials struct {
 func (f *credFlags) resolve(a *app) (credentials, error) {
 	c := credentials{sdkAppID: uint64(f.sdkAppID), key: f.key, user: f.user}
 	if c.sdkAppID == 0 {
-		return credentials{}, usageErrorf("missing --sdkappid (the app's SDKAppID)")
+		id, err := sdkAppIDFromEnv(a)
+		if err != nil {
+			return credentials{}, err
+		}
+		c.sdkAppID = id
 	}
 	if c.key == "" {
 		c.key = a.getenv(envSecretKey)
@@ -59,6 +63,21 @@ func (f *credFlags) resolve(a *app) (credentials, error) {
 		return credentials{}, usageErrorf("missing --user")
 	}
 	return c, nil
+}
+
+// sdkAppIDFromEnv returns the SDKAppID of $TIM_SDKAPPID, for a command
+// whose --sdkappid is absent; a usage error naming the flag and the
+// variable when it is unset or invalid.
+func sdkAppIDFromEnv(a *app) (uint64, error) {
+	s := strings.TrimSpace(a.getenv(envSDKAppID))
+	if s == "" {
+		return 0, usageErrorf("missing --sdkappid (the app's SDKAppID): pass it or set %s", envSDKAppID)
+	}
+	var v appIDValue
+	if err := v.Set(s); err != nil {
+		return 0, usageErrorf("invalid %s: %v (or pass --sdkappid)", envSDKAppID, err)
+	}
+	return uint64(v), nil
 }
 
 // appIDValue is a pflag.Value for an SDKAppID: a positive decimal integer.

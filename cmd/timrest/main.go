@@ -7,6 +7,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"golang.org/x/term"
 )
 
 func main() {
@@ -26,6 +28,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		stderr: stderr,
 		getenv: getenv,
 		now:    time.Now,
+
+		isTerminal: isTerminal,
 	}
 	return a.execute(ctx, args)
+}
+
+// isTerminal reports whether w is an *os.File open on a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/timrest/timrest"
 )
 
 // Secret keys of the tests. Every run checks that neither appears in
@@ -30,6 +33,11 @@ type cli struct {
 	env   map[string]string // the environment; nil for none
 	stdin string
 	now   time.Time // the clock; zero for time.Now
+
+	ctx              context.Context  // the context (Ctrl-C cancels it); nil for Background
+	clientOpts       []timrest.Option // added to the timrest client's options
+	stdoutIsTerminal bool             // stdout is a terminal: table output by default
+	stderrIsTerminal bool             // stderr is a terminal: progress bars
 }
 
 // run runs args in-process through app.execute and checks that no secret
@@ -47,7 +55,15 @@ func (c cli) run(t *testing.T, args ...string) result {
 	if !c.now.IsZero() {
 		a.now = func() time.Time { return c.now }
 	}
-	r := result{a.execute(context.Background(), args), stdout.String(), stderr.String()}
+	a.clientOpts = c.clientOpts
+	a.isTerminal = func(w io.Writer) bool {
+		return (w == &stdout && c.stdoutIsTerminal) || (w == &stderr && c.stderrIsTerminal)
+	}
+	ctx := c.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	r := result{a.execute(ctx, args), stdout.String(), stderr.String()}
 	checkNoSecrets(t, args, r)
 	return r
 }
@@ -57,6 +73,12 @@ func checkNoSecrets(t *testing.T, args []string, r result) {
 	for _, key := range []string{testKey, otherKey} {
 		if strings.Contains(r.Stdout, key) || strings.Contains(r.Stderr, key) {
 			t.Errorf("timrest %s printed a secret key:\nstdout: %q\nstderr: %q", strings.Join(args, " "), r.Stdout, r.Stderr)
+		}
+	}
+	// A URL of a request shows its UserSig only redacted.
+	for _, out := range []string{r.Stdout, r.Stderr} {
+		if strings.Count(out, "usersig=") != strings.Count(out, "usersig=REDACTED") {
+			t.Errorf("timrest %s printed a UserSig:\nstdout: %q\nstderr: %q", strings.Join(args, " "), r.Stdout, r.Stderr)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/timrest/timrest"
 	"github.com/timrest/timrest/internal/redact"
 )
 
@@ -33,6 +34,18 @@ type app struct {
 	stderr io.Writer
 	getenv func(string) string
 	now    func() time.Time
+
+	// isTerminal reports whether w (stdout or stderr) is a terminal:
+	// table output and the progress bar are for terminals. nil: never.
+	isTerminal func(w io.Writer) bool
+	// clientOpts are added to the options of every timrest.Client the
+	// commands make (the tests turn the client's rate limit off).
+	clientOpts []timrest.Option
+	// global holds the root's persistent flags (config.go).
+	global globalFlags
+	// secrets are removed from every error line: the secret key, once a
+	// command has resolved it.
+	secrets []string
 }
 
 // usageError is an error in the command line. execute exits with
@@ -52,6 +65,9 @@ func usageErrorf(format string, args ...any) error {
 // them and print nothing themselves.
 func (a *app) execute(ctx context.Context, args []string) int {
 	root := newRootCmd(a)
+	if args == nil {
+		args = []string{} // cobra would read os.Args for nil
+	}
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
@@ -63,7 +79,7 @@ func (a *app) execute(ctx context.Context, args []string) int {
 	}
 	// redact.Error: a *url.Error from an HTTP call carries the UserSig in
 	// its URL's query.
-	fmt.Fprintf(a.stderr, "%s: %s\n", path, oneLine(redact.Error(err).Error()))
+	fmt.Fprintf(a.stderr, "%s: %s\n", path, oneLine(redact.Error(err, a.secrets...).Error()))
 	if _, ok := errors.AsType[*usageError](err); ok {
 		return exitUsage
 	}
@@ -96,8 +112,16 @@ func newRootCmd(a *app) *cobra.Command {
 	root := newGroupCmd("timrest", "Tencent Cloud IM server REST API tool",
 		`timrest works with the Tencent Cloud IM (Chat) server REST API.
 
+The API commands (friends, groups) take the global flags below, each with an
+environment variable: --sdkappid ($TIM_SDKAPPID), --key ($TIM_SECRET_KEY),
+--admin ($TIM_ADMIN, default administrator), --region ($TIM_REGION, e.g. sgp)
+or --base-url ($TIM_BASE_URL), and --output json|table ($TIM_OUTPUT; table on
+a terminal, json otherwise). A flag wins over its variable.
+
 Exit status: 0 on success, 1 when the command failed (for example an invalid
-UserSig), 2 for a bad command line (unknown command, bad or missing flag).`)
+UserSig, an error from the service, items that were not imported), 2 for a
+bad command line or configuration (unknown command, bad or missing flag or
+variable, bad input file).`)
 	root.SilenceUsage = true
 	root.SilenceErrors = true
 	root.SetIn(a.stdin)
@@ -107,8 +131,11 @@ UserSig), 2 for a bad command line (unknown command, bad or missing flag).`)
 		return &usageError{errors.New(quietFlagError(err.Error()))}
 	})
 	root.CompletionOptions.HiddenDefaultCmd = true
+	a.global.register(root.PersistentFlags())
 
 	root.AddCommand(
+		newFriendsCmd(a),
+		newGroupsCmd(a),
 		newUserSigCmd(a),
 		newEmulatorCmd(a),
 		newDemoCmd(a),
