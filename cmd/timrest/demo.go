@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -102,28 +103,45 @@ func (d *demo) section(title string) {
 	fmt.Fprintf(d.w, "\n== %s\n", title)
 }
 
-// failed turns a FAIL answer into an error.
-func failed(op string, status api.ActionStatus, code int32, info *string) error {
-	if status == api.ActionStatusOK && code == 0 {
-		return nil
+// checked returns the decoded answer of a call of the generated client,
+// or why there is none: the call's error, an answer that is not JSON, or
+// a FAIL (ActionStatus/ErrorCode, read from the body every answer type
+// shares).
+func checked[A any](op string, resp interface {
+	GetJSON200() *A
+	GetBody() []byte
+	Status() string
+}, err error) (*A, error) {
+	if err != nil { // resp is nil: call no method on it
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	return fmt.Errorf("%s: ActionStatus %s, ErrorCode %d: %s", op, status, code, deref(info))
+	a := resp.GetJSON200()
+	if a == nil {
+		return nil, fmt.Errorf("%s: HTTP %s, no JSON answer", op, resp.Status())
+	}
+	var env struct {
+		ActionStatus api.ActionStatus
+		ErrorCode    int32
+		ErrorInfo    string
+	}
+	if err := json.Unmarshal(resp.GetBody(), &env); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if env.ActionStatus != api.ActionStatusOK || env.ErrorCode != 0 {
+		return nil, fmt.Errorf("%s: ActionStatus %s, ErrorCode %d: %s", op, env.ActionStatus, env.ErrorCode, env.ErrorInfo)
+	}
+	return a, nil
 }
 
 func (d *demo) friendLists() error {
 	d.section("v4/sns/group_get: alice's friend lists, with members (NeedFriend=Need_Friend_Type_Yes)")
 	yes := api.NeedFriendYes
 	resp, err := d.client.GetFriendListsWithResponse(d.ctx, api.GetFriendListsRequest{FromAccount: "alice", NeedFriend: &yes})
+	answer, err := checked[api.GetFriendListsResponse]("group_get", resp, err)
 	if err != nil {
-		return fmt.Errorf("group_get: %w", err)
-	}
-	if resp.JSON200 == nil {
-		return fmt.Errorf("group_get: HTTP %s, no JSON answer", resp.Status())
-	}
-	if err := failed("group_get", resp.JSON200.ActionStatus, resp.JSON200.ErrorCode, resp.JSON200.ErrorInfo); err != nil {
 		return err
 	}
-	return d.printLists(resp.JSON200)
+	return d.printLists(answer)
 }
 
 func (d *demo) printLists(a *api.GetFriendListsResponse) error {
@@ -150,16 +168,11 @@ func (d *demo) friends() error {
 		TagList: []string{"Tag_Profile_IM_Nick", "Tag_Profile_IM_Gender", "Tag_Profile_IM_Level", "Tag_Profile_Custom_Hobby",
 			"Tag_SNS_IM_Remark", "Tag_SNS_IM_Group", "Tag_SNS_IM_AddTime", "Tag_SNS_Custom_Rank", "Tag_SNS_Custom_Note"},
 	})
+	answer, err := checked[api.GetFriendsResponse]("friend_get_list", resp, err)
 	if err != nil {
-		return fmt.Errorf("friend_get_list: %w", err)
-	}
-	if resp.JSON200 == nil {
-		return fmt.Errorf("friend_get_list: HTTP %s, no JSON answer", resp.Status())
-	}
-	if err := failed("friend_get_list", resp.JSON200.ActionStatus, resp.JSON200.ErrorCode, resp.JSON200.ErrorInfo); err != nil {
 		return err
 	}
-	for _, it := range resp.JSON200.InfoItem {
+	for _, it := range answer.InfoItem {
 		if it.ResultCode != 0 {
 			fmt.Fprintf(d.w, "  %s: ResultCode %d, %s\n", it.ToAccount, it.ResultCode, deref(it.ResultInfo))
 			continue
@@ -171,7 +184,7 @@ func (d *demo) friends() error {
 		}
 		tw.Flush()
 	}
-	if f := resp.JSON200.FailAccount; len(f) > 0 {
+	if f := answer.FailAccount; len(f) > 0 {
 		fmt.Fprintf(d.w, "  Fail_Account: %s\n", strings.Join(f, ", "))
 	}
 	return nil
@@ -183,16 +196,10 @@ func (d *demo) groups() error {
 	total := 0
 	for page := 1; ; page++ {
 		resp, err := d.client.ListGroupIDsWithResponse(d.ctx, api.ListGroupIDsRequest{Limit: &limit, Next: &next})
+		a, err := checked[api.ListGroupIDsResponse]("get_appid_group_list", resp, err)
 		if err != nil {
-			return fmt.Errorf("get_appid_group_list: %w", err)
-		}
-		if resp.JSON200 == nil {
-			return fmt.Errorf("get_appid_group_list: HTTP %s, no JSON answer", resp.Status())
-		}
-		if err := failed("get_appid_group_list", resp.JSON200.ActionStatus, resp.JSON200.ErrorCode, resp.JSON200.ErrorInfo); err != nil {
 			return err
 		}
-		a := resp.JSON200
 		total += len(a.GroupIDList)
 		first, last := "", ""
 		if n := len(a.GroupIDList); n > 0 {
@@ -207,16 +214,11 @@ func (d *demo) groups() error {
 	fmt.Fprintf(d.w, "  %d IDs in all; Next 0 ended the walk\n", total)
 	typ := api.GroupTypePublic
 	resp, err := d.client.ListGroupIDsWithResponse(d.ctx, api.ListGroupIDsRequest{GroupType: &typ})
+	answer, err := checked[api.ListGroupIDsResponse]("get_appid_group_list", resp, err)
 	if err != nil {
-		return fmt.Errorf("get_appid_group_list: %w", err)
-	}
-	if resp.JSON200 == nil {
-		return fmt.Errorf("get_appid_group_list: HTTP %s, no JSON answer", resp.Status())
-	}
-	if err := failed("get_appid_group_list", resp.JSON200.ActionStatus, resp.JSON200.ErrorCode, resp.JSON200.ErrorInfo); err != nil {
 		return err
 	}
-	fmt.Fprintf(d.w, "  GroupType=Public: TotalCount %d (the filter changes TotalCount), %d IDs\n", *resp.JSON200.TotalCount, len(resp.JSON200.GroupIDList))
+	fmt.Fprintf(d.w, "  GroupType=Public: TotalCount %d (the filter changes TotalCount), %d IDs\n", *answer.TotalCount, len(answer.GroupIDList))
 	return nil
 }
 
@@ -231,17 +233,12 @@ func (d *demo) importFriends() error {
 			{ToAccount: "alice", AddSource: "AddSource_Type_Demo"},
 		},
 	})
+	answer, err := checked[api.ImportFriendsResponse]("friend_import", resp, err)
 	if err != nil {
-		return fmt.Errorf("friend_import: %w", err)
-	}
-	if resp.JSON200 == nil {
-		return fmt.Errorf("friend_import: HTTP %s, no JSON answer", resp.Status())
-	}
-	if err := failed("friend_import", resp.JSON200.ActionStatus, resp.JSON200.ErrorCode, resp.JSON200.ErrorInfo); err != nil {
 		return err
 	}
 	tw := tabwriter.NewWriter(d.w, 0, 0, 2, ' ', 0)
-	for _, r := range resp.JSON200.ResultItem {
+	for _, r := range answer.ResultItem {
 		info := deref(r.ResultInfo)
 		if r.ResultCode == 0 {
 			info = "imported"
@@ -250,23 +247,18 @@ func (d *demo) importFriends() error {
 	}
 	tw.Flush()
 	fmt.Fprintf(d.w, "  ActionStatus %s with Fail_Account: %s (per-item failures are results, not errors)\n",
-		resp.JSON200.ActionStatus, strings.Join(resp.JSON200.FailAccount, ", "))
+		answer.ActionStatus, strings.Join(answer.FailAccount, ", "))
 	return nil
 }
 
 func (d *demo) friendListsAgain() error {
 	d.section("v4/sns/group_get again: the import added a list and moved the sequence")
 	resp, err := d.client.GetFriendListsWithResponse(d.ctx, api.GetFriendListsRequest{FromAccount: "alice", GroupName: []string{"work", "oncall"}})
+	answer, err := checked[api.GetFriendListsResponse]("group_get", resp, err)
 	if err != nil {
-		return fmt.Errorf("group_get: %w", err)
-	}
-	if resp.JSON200 == nil {
-		return fmt.Errorf("group_get: HTTP %s, no JSON answer", resp.Status())
-	}
-	if err := failed("group_get", resp.JSON200.ActionStatus, resp.JSON200.ErrorCode, resp.JSON200.ErrorInfo); err != nil {
 		return err
 	}
-	return d.printLists(resp.JSON200)
+	return d.printLists(answer)
 }
 
 func deref(s *string) string {
