@@ -339,3 +339,20 @@ func BenchmarkAllGroupIDs(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLimiterWait is the cost of the default rate limiter when it
+// does not make the call wait: what it adds to every call.
+func BenchmarkLimiterWait(b *testing.B) {
+	l, err := timrest.NewLimiter(map[string]float64{"GetFriendLists": 1e9})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := l.Wait(ctx, "GetFriendLists"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
