@@ -1,7 +1,6 @@
 package timrest_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -15,26 +14,9 @@ import (
 	"testing"
 
 	"github.com/timrest/timrest"
+	"github.com/timrest/timrest/emulator/emulatortest"
 	"github.com/timrest/timrest/gen"
 )
-
-// lockedBuffer is a bytes.Buffer safe for the logger's concurrent writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestSecretsNeverInErrorsOrLogs: a *url.Error from net/http carries the
 // whole URL; the client redacts the UserSig from it, from its log lines,
@@ -54,7 +36,7 @@ func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
 		// An answer that echoes the UserSig and the request URL.
 		return failAnswer(70003, "usersig "+sig+" invalid for "+r.Req.URL.String()), nil
 	})
-	logs := &lockedBuffer{}
+	logs := &emulatortest.LogBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c, _ := newClient(t, rt, timrest.WithLogger(logger), timrest.WithRetry(timrest.RetryPolicy{MaxAttempts: 3}))
 
@@ -218,7 +200,7 @@ func TestRegionBaseURL(t *testing.T) {
 func TestConfigHidesTheKey(t *testing.T) {
 	t.Parallel()
 	cfg := timrest.Config{SDKAppID: testAppID, SecretKey: testKey, Admin: testAdmin, Region: mustRegion(t, "sgp")}
-	logs := &lockedBuffer{}
+	logs := &emulatortest.LogBuffer{}
 	slog.New(slog.NewJSONHandler(logs, nil)).Info("config", "cfg", cfg)
 	for _, text := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg), fmt.Sprintf("%s", &cfg), logs.String()} {
 		if strings.Contains(text, testKey) || !strings.Contains(text, "administrator") {

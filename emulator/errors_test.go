@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,31 +27,13 @@ var opPaths = []struct {
 	{"ImportFriends", pathFriendImpt, `{"From_Account":"dave","AddFriendItem":[{"To_Account":"erin","AddSource":"AddSource_Type_Web"}]}`, 30004, 30001},
 }
 
-// lockedBuffer is a bytes.Buffer safe for the server's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestAuthErrors sends every operation with each broken set of query
 // parameters and checks the documented code, HTTP 200, and that neither
 // the UserSig nor the key is answered or logged.
 func TestAuthErrors(t *testing.T) {
 	t.Parallel()
 	cfg, clock := testConfig(t)
-	var logs lockedBuffer
+	var logs emulatortest.LogBuffer
 	cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	base, _ := emulatortest.Start(t, cfg)
 	c := newCaller(t, base, cfg)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 
 	"github.com/timrest/timrest/auth"
@@ -178,4 +179,25 @@ func (vt *validatingTransport) RoundTrip(req *http.Request) (*http.Response, err
 		}
 	}
 	return resp, nil
+}
+
+// LogBuffer is a bytes.Buffer that is safe for concurrent writes, for
+// capturing the log lines of an emulator or a client in tests.
+type LogBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p to the buffer.
+func (l *LogBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String returns everything written so far.
+func (l *LogBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
