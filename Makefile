@@ -2,8 +2,9 @@
 GO        ?= go
 PKGS      ?= ./...
 BENCHTIME ?= 1s
+FUZZTIME  ?= 3s
 
-.PHONY: help generate check-generated check-fmt vet test test-go usersig-live demo bench
+.PHONY: help generate check-generated check-fmt vet test test-go test-crash usersig-live fuzz demo bench
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## /{printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -24,10 +25,27 @@ vet: ## go vet
 test-go: ## the Go tests, race detector on
 	$(GO) test -race -count=1 $(PKGS)
 
+# The crash tests kill "timrest friends import" with SIGKILL and resume it;
+# they build without the race detector (see cmd/timrest/crash_test.go).
+test-crash: ## the kill -9 / resume tests of the import, without the race detector
+	$(GO) test -count=1 -run 'Crash' -v ./cmd/timrest
+
 usersig-live: ## sign fresh UserSigs with the official npm package and verify them with auth and the CLI
 	bash scripts/npm-usersig/live-check.sh
 
-test: check-fmt vet test-go usersig-live ## everything CI proves: format, vet, Go tests, the npm UserSig check
+# Every func FuzzX(f *testing.F) of a git-listed _test.go, found anew on
+# each run, as "./dir FuzzX" lines; one go test per target, since -fuzz
+# takes one.
+fuzz: ## run each fuzz target for FUZZTIME (default 3s)
+	@targets="$$(git ls-files -- '*_test.go' | xargs grep -H -o -E '^func Fuzz[[:alnum:]_]*\([[:alnum:]_]+ \*testing\.F\)' | \
+		sed -e 's|(.*||' -e 's|^\(.*\)/[^/]*:func |./\1 |' -e 's|^[^/]*:func |. |')"; \
+	test -n "$$targets" || { echo "fuzz: no fuzz targets found" >&2; exit 1; }; \
+	echo "$$targets" | while read -r dir name; do \
+		echo "$(GO) test -run '^$$' -fuzz '^$$name\$$' -fuzztime $(FUZZTIME) $$dir"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) "$$dir" || exit 1; \
+	done
+
+test: check-fmt vet test-go test-crash usersig-live fuzz ## everything CI proves: format, vet, Go tests, the crash tests, the npm UserSig check, fuzzing
 
 demo: ## the main job: walk through the four endpoints against the embedded emulator
 	$(GO) run ./cmd/timrest demo

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/timrest/timrest"
+	"github.com/timrest/timrest/emulator"
 	"github.com/timrest/timrest/gen"
 	"github.com/timrest/timrest/tag"
 )
@@ -226,9 +227,10 @@ func items(prefix string, n int) []gen.AddFriendItem {
 
 // TestImportFriendsBatches: items are split into requests of at most
 // 1000, one From_Account's requests go one after another, several
-// From_Accounts in parallel, and every item has exactly one result in
-// input order: imported, refused by the service (with Fail_Account), not
-// answered, invalid, duplicate, or failed with its request.
+// From_Accounts in parallel, a duplicate To_Account starts the account's
+// next request, and every item has exactly one result in input order:
+// imported, refused by the service (with Fail_Account), not answered,
+// invalid, or failed with its request.
 func TestImportFriendsBatches(t *testing.T) {
 	t.Parallel()
 	srv := newImportServer(t)
@@ -253,21 +255,35 @@ func TestImportFriendsBatches(t *testing.T) {
 	}
 	res, err := c.ImportFriends(context.Background(), reqs...)
 	var e *timrest.Error
-	if !errors.As(err, &e) || e.Code != 30001 || !strings.Contains(err.Error(), "1 of 5 requests") {
+	if !errors.As(err, &e) || e.Code != 30001 || !strings.Contains(err.Error(), "1 of 6 requests") {
 		t.Errorf("err = %v, want the summary of dave's failed request (30001)", err)
 	}
 
-	// Requests: alice 2504 distinct valid items → 3, carol 1, dave 1.
+	// Requests: alice's 2507 valid items in order: 1000, 1000, then 499
+	// + bob0003 + bob0004 (first seen in the first request) + 5 extra,
+	// then the second bob0003 of that run starts a fourth request. carol
+	// 1, dave 1.
 	perFrom := map[string][]int{}
+	var aliceSent [][]gen.AddFriendItem
 	for _, r := range rt.requests() {
 		var req gen.ImportFriendsRequest
 		r.decode(t, &req)
 		if len(req.AddFriendItem) > 1000 {
 			t.Errorf("request %d has %d items, want at most 1000", r.N, len(req.AddFriendItem))
 		}
+		seen := map[string]bool{}
+		for _, it := range req.AddFriendItem {
+			if seen[it.ToAccount] {
+				t.Errorf("request %d holds %s twice", r.N, it.ToAccount)
+			}
+			seen[it.ToAccount] = true
+		}
 		perFrom[req.FromAccount] = append(perFrom[req.FromAccount], len(req.AddFriendItem))
+		if req.FromAccount == "alice" {
+			aliceSent = append(aliceSent, req.AddFriendItem)
+		}
 	}
-	want := map[string][]int{"alice": {1000, 1000, 504}, "carol": {10}, "dave": {3}}
+	want := map[string][]int{"alice": {1000, 1000, 506, 1}, "carol": {10}, "dave": {3}}
 	if diff := cmp.Diff(want, perFrom); diff != "" {
 		t.Errorf("request sizes per From_Account (-want +got):\n%s", diff)
 	}
@@ -301,15 +317,28 @@ func TestImportFriendsBatches(t *testing.T) {
 	check(1500, errors.Is(res.Items[1500].Err, timrest.ErrMissingResult), "want ErrMissingResult")
 	check(2000, errors.As(res.Items[2000].Err, &ve) && ve.Field == "AddFriendItem.AddSource" && ve.Index == 2000 && ve.Account == "bob2000", "want a ValidationError for AddSource")
 	check(2500, res.Items[2500].OK() && res.Items[2500].To == "bob0003", "want the identical duplicate imported")
-	check(2501, errors.As(res.Items[2501].Err, &ve) && strings.Contains(ve.Reason, "duplicate"), "want the conflicting duplicate refused")
-	check(4, res.Items[4].OK(), "want the first of the conflicting pair imported")
+	check(2501, res.Items[2501].OK() && res.Items[2501].To == "bob0004", "want the duplicate with other fields imported")
+	check(4, res.Items[4].OK(), "want the first of the pair imported")
+	// The later bob0004 (with a remark) is sent after the first one, in a
+	// later request of alice, which were sent in order.
+	if len(aliceSent) == 4 {
+		if it := aliceSent[0][4]; it.ToAccount != "bob0004" || it.Remark != nil {
+			t.Errorf("alice's first request, item 4: %+v", it)
+		}
+		if it := aliceSent[2][500]; it.ToAccount != "bob0004" || it.Remark == nil || *it.Remark != "other" {
+			t.Errorf("alice's third request, item 500: %+v, want bob0004 with its remark", it)
+		}
+		if it := aliceSent[3][0]; it.ToAccount != "bob0003" {
+			t.Errorf("alice's fourth request: %+v, want the second bob0003 of the third request", it)
+		}
+	}
 	for k := 2512; k < 2515; k++ {
 		check(k, errors.As(res.Items[k].Err, &e) && e.Code == 30001 && res.Items[k].From == "dave", "want dave's request error")
 	}
 	if last := res.Items[len(res.Items)-1]; !last.OK() || last.Request != 4 || last.To != "bob0003" {
 		t.Errorf("the duplicate across requests: %+v", last)
 	}
-	if got, want := res.Imported(), len(order)-7; got != want {
+	if got, want := res.Imported(), len(order)-6; got != want {
 		t.Errorf("%d imported, want %d", got, want)
 	}
 	if diff := cmp.Diff(map[string][]string{"alice": {"full1"}}, res.FailAccount); diff != "" {
@@ -469,5 +498,130 @@ func TestImportItemValidation(t *testing.T) {
 	}
 	if n := len(rt.requests()); n != 1 {
 		t.Errorf("%d requests, want 1 with the good item", n)
+	}
+}
+
+// TestImportFriendsDuplicates: a From_Account's items are applied in
+// input order and a request never holds a To_Account twice: a repeated
+// To_Account starts the account's next request. Every occurrence is sent
+// and gets its own outcome, and how the items are spread over the input
+// requests makes no difference.
+func TestImportFriendsDuplicates(t *testing.T) {
+	t.Parallel()
+	it := func(to, remark string) gen.AddFriendItem {
+		return gen.AddFriendItem{ToAccount: to, AddSource: "AddSource_Type_Test", Remark: ptr(remark)}
+	}
+	all := []gen.AddFriendItem{it("a", "1"), it("b", "1"), it("a", "2"), it("a", "3"), it("c", "1"), it("b", "2")}
+	layouts := map[string][]gen.ImportFriendsRequest{
+		"one request": {{FromAccount: "alice", AddFriendItem: all}},
+		"three requests": {
+			{FromAccount: "alice", AddFriendItem: all[:1]},
+			{FromAccount: "carol", AddFriendItem: []gen.AddFriendItem{it("a", "x")}},
+			{FromAccount: "alice", AddFriendItem: all[1:3]},
+			{FromAccount: "alice", AddFriendItem: all[3:]},
+		},
+	}
+	for name, reqs := range layouts {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			rt := newFakeRT(t, newImportServer(t).handle)
+			c, _ := newClient(t, rt, timrest.WithConcurrency(2))
+			res, err := c.ImportFriends(context.Background(), reqs...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sent []string // alice's requests, in the order sent
+			for _, r := range rt.requests() {
+				var req gen.ImportFriendsRequest
+				r.decode(t, &req)
+				if req.FromAccount != "alice" {
+					continue
+				}
+				var s []string
+				for _, item := range req.AddFriendItem {
+					s = append(s, item.ToAccount+*item.Remark)
+				}
+				sent = append(sent, strings.Join(s, " "))
+			}
+			if diff := cmp.Diff([]string{"a1 b1", "a2", "a3 c1 b2"}, sent); diff != "" {
+				t.Errorf("alice's requests (-want +got):\n%s", diff)
+			}
+			n := 0
+			for _, r := range res.Items {
+				if r.From != "alice" {
+					continue
+				}
+				if !r.OK() || r.To != all[n].ToAccount {
+					t.Errorf("alice's item %d: %s %v, want %s imported", n, r.To, r.Err, all[n].ToAccount)
+				}
+				n++
+			}
+			if n != len(all) || res.Imported() != len(res.Items) {
+				t.Errorf("%d of alice's items in the result, %d of %d imported", n, res.Imported(), len(res.Items))
+			}
+		})
+	}
+}
+
+// TestImportFriendsDuplicatesChunking: the batch limit and duplicates
+// together. Items whose To_Accounts cycle through n accounts: a request
+// ends at 1000 items or at the first To_Account it already holds.
+func TestImportFriendsDuplicatesChunking(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		cycle, items int
+		want         []int
+	}{
+		{600, 1500, []int{600, 600, 300}},    // each repeat of u0 starts a request
+		{1200, 2600, []int{1000, 1000, 600}}, // u1000..u1199 u0..u799 | u800..u1199 u0..u199
+		{1, 3, []int{1, 1, 1}},               // the same account three times
+		{2000, 2000, []int{1000, 1000}},      // no duplicates: the limit only
+	} {
+		rt := newFakeRT(t, newImportServer(t).handle)
+		c, _ := newClient(t, rt)
+		list := make([]gen.AddFriendItem, 0, tt.items)
+		for i := range tt.items {
+			list = append(list, gen.AddFriendItem{ToAccount: fmt.Sprintf("u%d", i%tt.cycle), AddSource: "AddSource_Type_Test"})
+		}
+		res, err := c.ImportFriends(context.Background(), gen.ImportFriendsRequest{FromAccount: "alice", AddFriendItem: list})
+		if err != nil || res.Imported() != tt.items {
+			t.Fatalf("cycle %d: err %v, %d imported", tt.cycle, err, res.Imported())
+		}
+		var sizes []int
+		for _, r := range rt.requests() {
+			var req gen.ImportFriendsRequest
+			r.decode(t, &req)
+			sizes = append(sizes, len(req.AddFriendItem))
+		}
+		if diff := cmp.Diff(tt.want, sizes); diff != "" {
+			t.Errorf("cycle %d: request sizes (-want +got):\n%s", tt.cycle, diff)
+		}
+	}
+}
+
+// TestImportFriendsDuplicatesLastWins: against the emulator, the last of
+// several items for one friend in a call is the one that stays (each
+// re-import updates the fields it sets).
+func TestImportFriendsDuplicatesLastWins(t *testing.T) {
+	t.Parallel()
+	c, emu := startEmulator(t, emulator.Config{}, true, timrest.WithoutRateLimit())
+	if err := emu.AddAccounts("alice", "bob", "carol"); err != nil {
+		t.Fatal(err)
+	}
+	item := func(to, remark string) gen.AddFriendItem {
+		return gen.AddFriendItem{ToAccount: to, AddSource: "AddSource_Type_Test", Remark: ptr(remark)}
+	}
+	res, err := c.ImportFriends(context.Background(),
+		gen.ImportFriendsRequest{FromAccount: "alice", AddFriendItem: []gen.AddFriendItem{item("bob", "first"), item("carol", "only")}},
+		gen.ImportFriendsRequest{FromAccount: "alice", AddFriendItem: []gen.AddFriendItem{item("bob", "second"), item("bob", "last")}})
+	if err != nil || res.Imported() != 4 {
+		t.Fatalf("err %v, %d of 4 imported: %v", err, res.Imported(), res.Failed())
+	}
+	got := map[string]string{}
+	for _, f := range emu.Friends("alice") {
+		got[f.ToAccount] = f.Remark
+	}
+	if diff := cmp.Diff(map[string]string{"bob": "last", "carol": "only"}, got); diff != "" {
+		t.Errorf("alice's friends' remarks (-want +got):\n%s", diff)
 	}
 }

@@ -1,18 +1,21 @@
 package timrest
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/timrest/timrest/internal/redact"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/timrest/timrest/auth"
 	"github.com/timrest/timrest/gen"
+	"github.com/timrest/timrest/internal/redact"
 	"github.com/timrest/timrest/regions"
 )
 
@@ -22,8 +25,9 @@ type Config struct {
 	// SDKAppID is the app's SDKAppID from the IM console. Required.
 	SDKAppID uint64
 	// SecretKey is the app's secret key, which signs the admin's UserSig.
-	// Required. It never leaves the process and never appears in an error
-	// or a log line.
+	// Required, at least [auth.MinKeyLen] (16) bytes: the console's keys
+	// are 64 characters. It never leaves the process and never appears in
+	// an error or a log line.
 	SecretKey string
 	// Admin is an app admin account (the REST API refuses other
 	// accounts). Required.
@@ -34,7 +38,8 @@ type Config struct {
 	// BaseURL, when set, is used instead of the Region's host: a proxy,
 	// the Region's backup host (Region.BackupBaseURL) or a local emulator.
 	// It may have a path. It must be https, or http on a loopback host
-	// (see WithAllowHTTP).
+	// (see WithAllowHTTP). Redirects are never followed: it must be the
+	// final address.
 	BaseURL string
 }
 
@@ -101,6 +106,8 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 		return nil, bad("Config.SDKAppID", "is 0; want the app's SDKAppID from the IM console")
 	case cfg.SecretKey == "":
 		return nil, bad("Config.SecretKey", "is empty; want the app's secret key from the IM console")
+	case len(cfg.SecretKey) < auth.MinKeyLen:
+		return nil, bad("Config.SecretKey", fmt.Sprintf("is %d bytes, want at least %d; the IM console's keys are 64 characters", len(cfg.SecretKey), auth.MinKeyLen))
 	case cfg.Admin == "":
 		return nil, bad("Config.Admin", "is empty; want an app admin account")
 	}
@@ -141,11 +148,14 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	case o.sleep == nil:
 		return nil, bad("WithSleeper", "is nil")
 	}
-	hc := o.httpClient
-	if hc == nil {
-		hc = defaultHTTPClient()
-	} else if insecureTLS(hc) {
+	if o.httpClient != nil && insecureTLS(o.httpClient) {
 		return nil, bad("WithHTTPClient", "the client's transport has TLS certificate verification turned off (InsecureSkipVerify)")
+	}
+	// Plain http without WithAllowHTTP was allowed for a loopback host
+	// only: it must reach that host and nothing else.
+	hc, reason := httpClientFor(o.httpClient, u.Scheme == "http" && !o.allowHTTP, u.Hostname())
+	if reason != "" {
+		return nil, bad("WithHTTPClient", reason)
 	}
 	limiter := o.limiter
 	if !o.limiterSet {
@@ -185,9 +195,19 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 // API returns the generated client for what this package does not wrap.
 // Its requests go through the same machinery as the Client's own: each
 // attempt is rate limited, signed afresh and retried as the document
-// advises; answers are read under the size cap. Checking ActionStatus and
-// ErrorCode of its answers is the caller's job.
+// advises; answers are read under the size cap; redirects are not
+// followed (a 3xx answer is returned as it is); a request whose body holds
+// a string that is not valid UTF-8 (or the \ufffd escape encoding/json
+// writes in its place) is refused with a [*ValidationError] naming its
+// JSON path, and not sent. Checking ActionStatus and ErrorCode of its
+// answers is the caller's job.
 func (c *Client) API() *gen.ClientWithResponses { return c.api }
+
+// CloseIdleConnections closes the idle keep-alive connections of the
+// client's transport. The transport may be a copy of the one given to
+// [WithHTTPClient] (see there), which closing the original's connections
+// does not reach.
+func (c *Client) CloseIdleConnections() { c.doer.http.CloseIdleConnections() }
 
 // BaseURL returns the base URL the client calls, without a trailing slash.
 func (c *Client) BaseURL() string { return c.baseURL }
@@ -220,20 +240,119 @@ func insecureTLS(hc *http.Client) bool {
 	return ok && t.TLSClientConfig != nil && t.TLSClientConfig.InsecureSkipVerify
 }
 
-// defaultHTTPClient is a client with a keep-alive pool sized for the
-// client's concurrency, which never follows redirects (a redirect would
-// carry the UserSig in its query to another URL).
-func defaultHTTPClient() *http.Client {
+// defaultTransport is the transport of a client without WithHTTPClient:
+// a keep-alive pool sized for the client's concurrency.
+func defaultTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 64
 	t.MaxIdleConns = 128
 	t.ResponseHeaderTimeout = 0 // the per-attempt timeout covers it
-	return &http.Client{
-		Transport: t,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
+	return t
+}
+
+// httpClientFor returns the *http.Client the doer sends with: a shallow
+// copy of given (or a client of its own when given is nil; the caller's
+// client is never modified) that never follows a redirect, since a
+// redirect would carry the UserSig in its query to another URL (and
+// could turn https into plain http).
+//
+// plainLocal says the base URL is plain http, allowed only because its
+// host is a loopback one. The requests then must not go through a proxy
+// (net/http's ProxyFromEnvironment exempts only "localhost" and loopback
+// IPs, not names such as im.localhost) nor reach anything but a loopback
+// address (a name can resolve anywhere). So the transport, when it is an
+// *http.Transport (or the default one), is cloned with no proxy and a
+// dialer that refuses a connection to an address that is not loopback.
+// Another RoundTripper (a wrapper such as otelhttp's) cannot be changed
+// or inspected: it is accepted for a loopback IP address, which
+// net/http's transports dial directly, and refused, with the reason
+// returned, for a host name.
+func httpClientFor(given *http.Client, plainLocal bool, host string) (*http.Client, string) {
+	var c http.Client
+	if given != nil {
+		c = *given
+	} else {
+		c.Transport = defaultTransport()
 	}
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	if !plainLocal {
+		return &c, ""
+	}
+	rt := c.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	t, ok := rt.(*http.Transport)
+	if !ok {
+		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+			return &c, ""
+		}
+		return nil, fmt.Sprintf("its transport (%T) is not an *http.Transport, so the client cannot make sure that plain http to %q reaches a loopback address without a proxy; use 127.0.0.1 or ::1 in Config.BaseURL, https, or WithAllowHTTP", rt, host)
+	}
+	t = t.Clone()
+	t.Proxy = nil
+	t.DialContext = loopbackOnly(t.DialContext, t.Dial, given == nil)
+	t.Dial = nil // replaced by DialContext
+	c.Transport = t
+	return &c, ""
+}
+
+// loopbackOnly returns a dial function that connects only to loopback
+// addresses. With own (the client's own transport) it dials with a
+// net.Dialer that refuses any other address before connecting; otherwise
+// it dials with the caller's function (dial, or the deprecated dialOld)
+// and closes, before anything is written, a connection whose remote
+// address is not loopback (a Unix socket counts as local).
+func loopbackOnly(dial func(context.Context, string, string) (net.Conn, error), dialOld func(string, string) (net.Conn, error), own bool) func(context.Context, string, string) (net.Conn, error) {
+	if own || (dial == nil && dialOld == nil) {
+		d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second,
+			Control: func(network, address string, _ syscall.RawConn) error {
+				if !loopbackAddr(address) {
+					return fmt.Errorf("timrest: %s is %w", address, errNotLoopback)
+				}
+				return nil
+			}}
+		dial = d.DialContext
+	} else if dial == nil {
+		dial = func(_ context.Context, network, addr string) (net.Conn, error) { return dialOld(network, addr) }
+	}
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		if ra := conn.RemoteAddr(); ra == nil || !localConn(ra) {
+			conn.Close()
+			return nil, fmt.Errorf("timrest: %s connected to %v, which is %w", addr, ra, errNotLoopback)
+		}
+		return conn, nil
+	}
+}
+
+// errNotLoopback is the error of a plain-http connection that would not
+// reach a loopback address; it is not retried.
+var errNotLoopback = errors.New("not a loopback address: plain http goes to loopback only (see WithAllowHTTP)")
+
+// loopbackAddr reports whether address (host:port) has a loopback IP.
+func loopbackAddr(address string) bool {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		host = address
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// localConn reports whether a connection's remote address is local: a
+// loopback IP or a Unix socket.
+func localConn(a net.Addr) bool {
+	switch a := a.(type) {
+	case *net.TCPAddr:
+		return a.IP.IsLoopback()
+	case *net.UnixAddr:
+		return true
+	}
+	return loopbackAddr(a.String())
 }
 
 // base is what every answer has.
@@ -252,7 +371,14 @@ func (c *Client) decode(op string, resp *http.Response, out any, b func() base) 
 		return c.callErr(op, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return &Error{Op: op, HTTPStatus: resp.StatusCode}
+		e := &Error{Op: op, HTTPStatus: resp.StatusCode}
+		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+			e.Info = "redirect not followed: a redirect would carry the UserSig to another URL; set Config.BaseURL to the final address"
+			if loc := redirectTarget(resp); loc != "" {
+				e.Info += " (the answer points to " + loc + ")"
+			}
+		}
+		return e
 	}
 	if err := json.Unmarshal(data, out); err != nil {
 		return fmt.Errorf("timrest: %s: decoding the answer (%d bytes, Content-Type %q): %w",
@@ -263,6 +389,19 @@ func (c *Client) decode(op string, resp *http.Response, out any, b func() base) 
 		return nil
 	}
 	return c.answerErr(op, "", a.code, deref(a.info), deref(a.display))
+}
+
+// redirectTarget returns the scheme, host and path of a redirect's
+// Location, without its query (which may echo the UserSig), or "".
+func redirectTarget(resp *http.Response) string {
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil || resp.Header.Get("Location") == "" {
+		return ""
+	}
+	if resp.Request != nil && resp.Request.URL != nil {
+		loc = resp.Request.URL.ResolveReference(loc)
+	}
+	return (&url.URL{Scheme: loc.Scheme, Host: loc.Host, Path: loc.Path}).String()
 }
 
 // answerErr makes the *Error of a failed answer or item, with any secret

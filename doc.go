@@ -54,9 +54,15 @@
 // The key and the UserSigs never appear in an error or a log line: the
 // URL of a *url.Error (which net/http fills with the whole request URL)
 // has its usersig redacted, and texts the service sends back are
-// scrubbed. Plain http is refused except on loopback hosts (an
-// emulator) unless [WithAllowHTTP] says otherwise, and an *http.Client
-// that skips TLS verification is refused.
+// scrubbed. Keys shorter than 16 bytes are refused. Plain http is refused
+// except on loopback hosts (an emulator) unless [WithAllowHTTP] says
+// otherwise, and then it goes straight to a loopback address, never
+// through a proxy. Redirects are never followed, whatever *http.Client
+// is given (a redirect would carry the UserSig to another URL), and an
+// *http.Client that skips TLS verification is refused. A string that is
+// not valid UTF-8, which encoding/json would silently replace with
+// U+FFFD, is refused before sending, in the wrappers' requests and in
+// those made through [Client.API].
 //
 // # Errors
 //

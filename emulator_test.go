@@ -309,7 +309,7 @@ func TestEmulatorEndToEnd(t *testing.T) {
 	}
 
 	// An error from the service: a non-admin identifier.
-	bad, err := timrest.New(timrest.Config{SDKAppID: testAppID, SecretKey: "wrong-key", Admin: "administrator", BaseURL: c.BaseURL()})
+	bad, err := timrest.New(timrest.Config{SDKAppID: testAppID, SecretKey: "wrong-key-0123456789abcdef", Admin: "administrator", BaseURL: c.BaseURL()})
 	if err != nil {
 		t.Fatal(err)
 	}

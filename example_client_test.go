@@ -52,7 +52,7 @@ func ExampleNew() {
 
 // New refuses a configuration before anything is sent, naming the field.
 func ExampleValidationError() {
-	_, err := timrest.New(timrest.Config{SDKAppID: 1400000001, SecretKey: "key", Admin: "administrator",
+	_, err := timrest.New(timrest.Config{SDKAppID: 1400000001, SecretKey: "example-key-0123456789", Admin: "administrator",
 		BaseURL: "http://im.example.com"})
 	var ve *timrest.ValidationError
 	if errors.As(err, &ve) {
@@ -68,7 +68,7 @@ func ExampleError() {
 	_, base, stop := exampleEmulator(emulator.Config{}, "alice")
 	defer stop()
 	// A client with the wrong key: the service refuses its UserSig (70009).
-	c, err := timrest.New(timrest.Config{SDKAppID: 1400000001, SecretKey: "not-the-key", Admin: "administrator", BaseURL: base})
+	c, err := timrest.New(timrest.Config{SDKAppID: 1400000001, SecretKey: "not-the-key-0123456789", Admin: "administrator", BaseURL: base})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -10,12 +10,17 @@ import (
 
 // GetFriendLists returns the friend lists of req.FromAccount: every list
 // with its size, and its members when NeedFriend is Need_Friend_Type_Yes
-// (which only acts when GroupName is empty). A failed call is an [*Error].
+// (which only acts when GroupName is empty). A failed call is an [*Error];
+// a request the client refuses to send (a From_Account that is not a
+// UserID, a string that is not valid UTF-8, ...) a [*ValidationError].
 //
 // Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/40123
 //
 //meta:operation POST /v4/sns/group_get
 func (c *Client) GetFriendLists(ctx context.Context, req gen.GetFriendListsRequest) (*gen.GetFriendListsResponse, error) {
+	if err := checkUTF8(opGetFriendLists, req); err != nil {
+		return nil, err
+	}
 	if r := c.doc.userID.check(req.FromAccount); r != "" {
 		return nil, invalid(opGetFriendLists, "From_Account", -1, req.FromAccount, r)
 	}
@@ -90,11 +95,11 @@ func (r *GetFriendsResult) Failed() []FriendResult {
 //
 // An empty To_Account sends nothing and returns an empty result. An
 // account given more than once is asked for once; every occurrence gets
-// the answer. An account that is not a valid UserID is not sent and gets a
-// [*ValidationError]. The result accounts for every entry of To_Account:
+// the answer. An account that is not a valid UserID (or not valid UTF-8)
+// is not sent and gets a [*ValidationError]. The result accounts for every entry of To_Account:
 // a friend that could not be returned is a failed entry, not an error.
 // The error is a [*ValidationError] (and the result nil) when From_Account
-// or TagList is invalid; otherwise it is nil unless some request failed as
+// or TagList is invalid (a string that is not valid UTF-8 included); otherwise it is nil unless some request failed as
 // a whole (after retries, or the context ended), in which case it wraps
 // the first such failure and the result is still complete.
 //
@@ -103,6 +108,11 @@ func (r *GetFriendsResult) Failed() []FriendResult {
 //meta:operation POST /v4/sns/friend_get_list
 func (c *Client) GetFriends(ctx context.Context, req gen.GetFriendsRequest) (*GetFriendsResult, error) {
 	const op = opGetFriends
+	whole := req
+	whole.ToAccount = nil // its entries are checked one by one below
+	if err := checkUTF8(op, whole); err != nil {
+		return nil, err
+	}
 	if r := c.doc.userID.check(req.FromAccount); r != "" {
 		return nil, invalid(op, "From_Account", -1, req.FromAccount, r)
 	}
@@ -120,6 +130,10 @@ func (c *Client) GetFriends(ctx context.Context, req gen.GetFriendsRequest) (*Ge
 	var dups [][2]int                                 // {index, index of the first occurrence}
 	for i, to := range req.ToAccount {
 		res.Friends[i] = FriendResult{Index: i, Account: to}
+		if path, reason, bad := invalidUTF8(to); bad {
+			res.Friends[i].Err = utf8Invalid(op, path, reason, "To_Account", i, to)
+			continue
+		}
 		if r := c.doc.userID.check(to); r != "" {
 			res.Friends[i].Err = invalid(op, "To_Account", i, to, r)
 			continue

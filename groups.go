@@ -54,6 +54,9 @@ func (c *Client) ListGroupIDs(ctx context.Context, req gen.ListGroupIDsRequest) 
 
 func (c *Client) checkListGroupIDs(req gen.ListGroupIDsRequest) error {
 	const op = opListGroupIDs
+	if err := checkUTF8(op, req); err != nil {
+		return err
+	}
 	if req.Limit != nil && (*req.Limit < c.doc.limitMin || *req.Limit > c.doc.limitMax) {
 		return invalid(op, "Limit", -1, "", fmt.Sprintf("is %d, want %d to %d (or nil for %d)", *req.Limit, c.doc.limitMin, c.doc.limitMax, c.doc.limitMax))
 	}

@@ -1,9 +1,7 @@
 package timrest
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -75,8 +73,8 @@ func (r *ImportResult) Imported() int {
 //
 //   - each From_Account's items (from all the requests that name it) are
 //     sent in requests of at most 1000 (the document's x-tim-batch-limit),
-//     one after another, since concurrent writes for one account fail
-//     with 30008;
+//     one after another, in input order, since concurrent writes for one
+//     account fail with 30008;
 //   - different From_Accounts are imported in parallel, up to the
 //     client's concurrency ([WithConcurrency]).
 //
@@ -91,15 +89,19 @@ func (r *ImportResult) Imported() int {
 // UserSig, permission or configuration error, fail with [ErrNotSent].
 //
 // Items are checked against the document before anything is sent
-// (To_Account, AddSource, Remark, AddWording, GroupName, CustomItem): an
-// invalid item is not sent, so it cannot sink the other items of its
-// request, and gets a [*ValidationError].
+// (To_Account, AddSource, Remark, AddWording, GroupName, CustomItem), and
+// every string must be valid UTF-8 (JSON would carry U+FFFD in place of
+// a stray byte): an invalid item is not sent, so it cannot sink the other
+// items of its request, and gets a [*ValidationError].
 //
-// Duplicates: when one From_Account has the same To_Account more than
-// once, the first occurrence is sent; a later identical one (same fields)
-// gets the first one's outcome; a later one with different fields is not
-// sent and fails with a [*ValidationError], since which one should win is
-// the caller's decision.
+// Duplicates: the items of a From_Account are applied in input order, and
+// a request never holds the same To_Account twice: an item whose
+// To_Account is already in the request being built starts the account's
+// next request. Every occurrence is sent and gets its own outcome, and the
+// last item for a From_Account and To_Account is applied last: re-importing
+// a friend updates it, each field an item sets replacing the stored one,
+// so for each field the last item that sets it wins. How the items are
+// spread over the requests given makes no difference.
 //
 // Importing is idempotent, so an item whose request failed (even one
 // whose outcome is unknown because the context ended while it was in
@@ -112,6 +114,13 @@ func (c *Client) ImportFriends(ctx context.Context, reqs ...gen.ImportFriendsReq
 	const op = opImportFriends
 	total := 0
 	for n, req := range reqs {
+		whole := req
+		whole.AddFriendItem = nil // checked item by item below
+		if path, reason, bad := invalidUTF8(whole); bad {
+			e := utf8Invalid(op, path, reason, "", -1, "")
+			e.Reason = fmt.Sprintf("(request %d) %s", n, e.Reason)
+			return nil, e
+		}
 		if r := c.doc.userID.check(req.FromAccount); r != "" {
 			return nil, invalid(op, "From_Account", -1, req.FromAccount, fmt.Sprintf("(request %d) %s", n, r))
 		}
@@ -119,24 +128,24 @@ func (c *Client) ImportFriends(ctx context.Context, reqs ...gen.ImportFriendsReq
 	}
 	res := &ImportResult{Items: make([]ImportItemResult, 0, total), FailAccount: map[string][]string{}}
 
-	// One job per From_Account, in order of first appearance.
+	// One job per From_Account, in order of first appearance, with its
+	// requests: runs of at most size valid items, in input order, none
+	// holding a To_Account twice.
+	size := c.doc.importBatch
 	type job struct {
-		from  string
-		items []int          // indexes into res.Items of the items to send, in order
-		seen  map[string]int // To_Account → index into res.Items of its first occurrence
+		from string
+		reqs [][]int         // each request's items: indexes into res.Items
+		last map[string]bool // the To_Accounts of the last request
 	}
 	var jobs []*job
 	jobOf := map[string]*job{}
-	item := func(at int) *gen.AddFriendItem { // the input item of res.Items[at]
-		return &reqs[res.Items[at].Request].AddFriendItem[res.Items[at].Index]
-	}
-	var dups [][2]int            // {index, index of the identical first occurrence}
 	sources := map[string]bool{} // AddSource values already checked
+	requests := 0
 	for n := range reqs {
 		req := &reqs[n]
 		j := jobOf[req.FromAccount]
 		if j == nil {
-			j = &job{from: req.FromAccount, seen: make(map[string]int, len(req.AddFriendItem)), items: make([]int, 0, len(req.AddFriendItem))}
+			j = &job{from: req.FromAccount, last: make(map[string]bool, min(size, len(req.AddFriendItem)))}
 			jobOf[req.FromAccount] = j
 			jobs = append(jobs, j)
 		}
@@ -148,35 +157,26 @@ func (c *Client) ImportFriends(ctx context.Context, reqs ...gen.ImportFriendsReq
 				res.Items[at].Err = err
 				continue
 			}
-			if f, dup := j.seen[it.ToAccount]; dup {
-				first := res.Items[f]
-				if sameItem(item(f), it) {
-					dups = append(dups, [2]int{at, f})
-				} else {
-					res.Items[at].Err = invalid(op, "AddFriendItem", i, it.ToAccount,
-						fmt.Sprintf("duplicate To_Account with other fields than request %d AddFriendItem[%d], which is sent instead", first.Request, first.Index))
-				}
-				continue
+			k := len(j.reqs) - 1
+			if k < 0 || len(j.reqs[k]) == size || j.last[it.ToAccount] {
+				j.reqs = append(j.reqs, make([]int, 0, min(size, len(req.AddFriendItem)-i)))
+				clear(j.last)
+				k++
+				requests++
 			}
-			j.seen[it.ToAccount] = at
-			j.items = append(j.items, at)
+			j.reqs[k] = append(j.reqs[k], at)
+			j.last[it.ToAccount] = true
 		}
 	}
 	for _, j := range jobs {
-		j.seen = nil // not needed any more
+		j.last = nil // not needed any more
 	}
 
-	size := c.doc.importBatch
-	requests := 0
-	for _, j := range jobs {
-		requests += (len(j.items) + size - 1) / size
-	}
 	run := &batchRun{op: op, requests: requests}
 	fails := make([][]string, len(jobs))
 	parallel(len(jobs), c.concurrency, func(n int) {
 		j := jobs[n]
-		for start := 0; start < len(j.items); start += size {
-			idx := j.items[start:min(start+size, len(j.items))]
+		for _, idx := range j.reqs {
 			fail := func(err error) {
 				run.fail(err)
 				for _, i := range idx {
@@ -219,11 +219,6 @@ func (c *Client) ImportFriends(ctx context.Context, reqs ...gen.ImportFriendsReq
 		if len(fails[n]) > 0 {
 			res.FailAccount[j.from] = fails[n]
 		}
-	}
-	for _, d := range dups {
-		f := res.Items[d[1]]
-		f.Request, f.Index = res.Items[d[0]].Request, res.Items[d[0]].Index
-		res.Items[d[0]] = f
 	}
 	return res, run.err()
 }
@@ -272,6 +267,9 @@ func (c *Client) checkImportItem(i int, it *gen.AddFriendItem, sources map[strin
 	bad := func(field, reason string) error {
 		return invalid(op, "AddFriendItem."+field, i, it.ToAccount, reason)
 	}
+	if path, reason, ok := invalidUTF8(it); ok {
+		return utf8Invalid(op, path, reason, "AddFriendItem", i, it.ToAccount)
+	}
 	if r := d.userID.check(it.ToAccount); r != "" {
 		return bad("To_Account", r)
 	}
@@ -308,11 +306,4 @@ func (c *Client) checkImportItem(i int, it *gen.AddFriendItem, sources map[strin
 		}
 	}
 	return nil
-}
-
-// sameItem reports whether two valid items are the same import.
-func sameItem(a, b *gen.AddFriendItem) bool {
-	ja, erra := json.Marshal(a)
-	jb, errb := json.Marshal(b)
-	return erra == nil && errb == nil && bytes.Equal(ja, jb)
 }

@@ -44,12 +44,32 @@ type options struct {
 
 // WithHTTPClient sets the HTTP client the requests go through, for example
 // one whose Transport is wrapped by OpenTelemetry's otelhttp.NewTransport.
-// The default is a client of its own with a keep-alive connection pool and
-// no redirects. New refuses a client whose *http.Transport (or the
-// default transport, when Transport is nil) has TLS certificate
-// verification turned off; a transport that wraps another one cannot be
-// inspected, so do not turn verification off there either. The client's
-// own Timeout, if any, applies on top of the per-attempt timeout.
+// The default is a client of its own with a keep-alive connection pool.
+//
+// The client sends with a shallow copy of c (c itself is never modified)
+// that never follows a redirect, whatever c's CheckRedirect says: a
+// redirect would carry the UserSig in its query to another URL, plain
+// http included. A 3xx answer fails the call at once with an [*Error]
+// holding the HTTP status.
+//
+// New refuses a client whose *http.Transport (or the default transport,
+// when Transport is nil) has TLS certificate verification turned off; a
+// transport that wraps another one cannot be inspected, so do not turn
+// verification off there either.
+//
+// A plain-http BaseURL on a loopback host (allowed without
+// [WithAllowHTTP]) must reach that host and nothing else. When c's
+// Transport is an *http.Transport (or nil), the client sends with a clone
+// of it that uses no proxy (HTTP_PROXY would otherwise apply to a name
+// such as im.localhost) and closes, before writing anything, a connection
+// whose remote address is not loopback; [Client.CloseIdleConnections]
+// closes that clone's idle connections. Another RoundTripper cannot be
+// changed or inspected: with plain http it is accepted only for a
+// loopback IP address (127.0.0.1, ::1), which net/http's transports dial
+// directly, and refused for a host name.
+//
+// The client's own Timeout, if any, applies on top of the per-attempt
+// timeout.
 func WithHTTPClient(c *http.Client) Option {
 	return func(o *options) { o.httpClient = c }
 }
@@ -104,9 +124,12 @@ func WithSignerOptions(opts ...auth.SignerOption) Option {
 }
 
 // WithAllowHTTP allows a BaseURL with the http scheme on any host. Without
-// it New accepts plain http only for loopback hosts (localhost, 127.0.0.0/8,
-// ::1), as for a local emulator: every request carries a UserSig, which
-// must not cross a network in clear text.
+// it New accepts plain http only for loopback hosts (localhost,
+// *.localhost, 127.0.0.0/8, ::1), as for a local emulator, and those
+// requests go straight to a loopback address, never through a proxy (see
+// [WithHTTPClient]): every request carries a UserSig, which must not
+// cross a network in clear text. With it, plain http goes wherever the
+// transport sends it, proxies included: the caller accepts that.
 func WithAllowHTTP() Option {
 	return func(o *options) { o.allowHTTP = true }
 }

@@ -14,8 +14,10 @@ import (
 	"testing"
 
 	"github.com/timrest/timrest"
+	"github.com/timrest/timrest/auth"
 	"github.com/timrest/timrest/emulator/emulatortest"
 	"github.com/timrest/timrest/gen"
+	"github.com/timrest/timrest/internal/redact"
 )
 
 // TestSecretsNeverInErrorsOrLogs: a *url.Error from net/http carries the
@@ -130,6 +132,9 @@ func TestNewValidates(t *testing.T) {
 		{"good", nil, nil, ""},
 		{"no app id", func(c *timrest.Config) { c.SDKAppID = 0 }, nil, "Config.SDKAppID"},
 		{"no key", func(c *timrest.Config) { c.SecretKey = "" }, nil, "Config.SecretKey"},
+		{"key too short", func(c *timrest.Config) { c.SecretKey = "secret" }, nil, "Config.SecretKey"},
+		{"key one byte short", func(c *timrest.Config) { c.SecretKey = testKey[:auth.MinKeyLen-1] }, nil, "Config.SecretKey"},
+		{"key of the minimum length", func(c *timrest.Config) { c.SecretKey = testKey[:auth.MinKeyLen] }, nil, ""},
 		{"no admin", func(c *timrest.Config) { c.Admin = "" }, nil, "Config.Admin"},
 		{"admin too long", func(c *timrest.Config) { c.Admin = strings.Repeat("a", 33) }, nil, "Config.Admin"},
 		{"no region or base URL", func(c *timrest.Config) { c.BaseURL = "" }, nil, "Config.Region"},
@@ -169,10 +174,30 @@ func TestNewValidates(t *testing.T) {
 			if ve.Field != tt.field || !strings.Contains(err.Error(), tt.field) {
 				t.Errorf("err = %v (field %q), want field %s named", err, ve.Field, tt.field)
 			}
-			if strings.Contains(err.Error(), testKey) {
+			if cfg.SecretKey != "" && strings.Contains(err.Error(), cfg.SecretKey) {
 				t.Errorf("the error contains the key: %v", err)
 			}
 		})
+	}
+}
+
+// TestAcceptedKeysAreRedacted: every key New accepts is long enough for
+// the redaction of errors and logs, which skips shorter strings; a key of
+// the minimum length echoed by the service is removed from the error.
+func TestAcceptedKeysAreRedacted(t *testing.T) {
+	t.Parallel()
+	if auth.MinKeyLen < redact.MinSecret {
+		t.Fatalf("auth.MinKeyLen %d < redact.MinSecret %d: an accepted key could appear in an error", auth.MinKeyLen, redact.MinSecret)
+	}
+	key := testKey[:auth.MinKeyLen]
+	rt := newFakeRT(t, func(*recorded) (*http.Response, error) { return failAnswer(70009, "bad key "+key), nil })
+	c, err := timrest.New(timrest.Config{SDKAppID: testAppID, SecretKey: key, Admin: testAdmin, BaseURL: testBase},
+		timrest.WithHTTPClient(&http.Client{Transport: rt}), timrest.WithoutRateLimit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := getLists(c); err == nil || strings.Contains(err.Error(), key) {
+		t.Errorf("err = %v, want it without the key", err)
 	}
 }
 

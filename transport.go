@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/timrest/timrest/internal/redact"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/timrest/timrest/auth"
 	"github.com/timrest/timrest/internal/contract"
+	"github.com/timrest/timrest/internal/redact"
 )
 
 // doer is the HttpRequestDoer under the generated client. For each call it
@@ -91,6 +91,9 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 		}
 		getBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	}
+	if err := d.checkBody(op, req, getBody); err != nil {
+		return nil, err
+	}
 	renewed := false
 	for attempt := 1; ; attempt++ {
 		if d.limiter != nil {
@@ -138,6 +141,40 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 			return nil, fmt.Errorf("timrest: %s: gave up after attempt %d (%s): %w", op, attempt, describe(resp, code, err), serr)
 		}
 	}
+}
+
+// checkBody is the backstop of the wrappers' own checks, for requests
+// made through Client.API: JSON cannot carry bytes that are not UTF-8,
+// and encoding/json has replaced each of them with the escape \ufffd. It
+// reads a copy of the body into a pooled buffer and returns a
+// *ValidationError naming the JSON path of the first bad string.
+func (d *doer) checkBody(op string, req *http.Request, getBody func() (io.ReadCloser, error)) error {
+	if getBody == nil {
+		return nil
+	}
+	rc, err := getBody()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	buf := readBufs.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledBuf {
+			buf.Reset()
+			readBufs.Put(buf)
+		}
+	}()
+	if _, err := buf.ReadFrom(rc); err != nil {
+		return err
+	}
+	path, bad := bodyUTF8(buf.Bytes())
+	if !bad {
+		return nil
+	}
+	if op == "" {
+		op = req.URL.Path
+	}
+	return utf8Invalid(op, path, "is not valid UTF-8: the request body holds invalid bytes, or the escape \\ufffd that encoding/json writes in their place; nothing was sent", "", -1, "")
 }
 
 // attempt sends one attempt of req and reads its answer. code is the
@@ -225,6 +262,8 @@ func (d *doer) classify(ctx context.Context, op string, resp *http.Response, cod
 		case ctx.Err() != nil: // the caller's context ended: stop
 			return done
 		case errors.Is(err, ErrResponseTooLarge): // the same call gets the same answer
+			return done
+		case errors.Is(err, errNotLoopback): // the same address again
 			return done
 		}
 		return backoff // a network error or the attempt's timeout

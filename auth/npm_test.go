@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,6 +116,10 @@ func TestNPMVectors(t *testing.T) {
 				t.Fatalf("vector file inconsistent: usersig inflates to %q, doc is %q", got, v.Doc)
 			}
 			issued := time.Unix(v.Now, 0)
+			if CheckIdentifier(v.Identifier) != nil {
+				checkRefusedVector(t, v, issued)
+				return
+			}
 			want := Claims{
 				Identifier: v.Identifier,
 				SDKAppID:   v.SDKAppID,
@@ -204,5 +209,37 @@ func TestNPMLive(t *testing.T) {
 		}
 		t.Logf("ok %s: sdkappid %d, identifier %q, expire %ds, userbuf %s, issued %s: verified; same document from GenUserSigAt",
 			v.Name, v.SDKAppID, v.Identifier, v.Expire, userBuf, c.IssuedAt.Format(time.RFC3339))
+	}
+}
+
+// checkRefusedVector checks a vector whose identifier package auth
+// refuses (json-escapes: control characters, which the npm package
+// signs): GenUserSigAt and VerifyUserSig refuse it as a caller error, and
+// the document writer, given the same fields, still writes the npm
+// package's document byte for byte (its JSON escaping is what the vector
+// is for).
+func checkRefusedVector(t *testing.T, v npmVector, issued time.Time) {
+	t.Helper()
+	ttl := time.Duration(v.Expire) * time.Second
+	if _, err := GenUserSigAt(v.SDKAppID, v.Key, v.Identifier, ttl, issued); err == nil || !strings.Contains(err.Error(), "identifier") {
+		t.Errorf("GenUserSigAt: err = %v, want the identifier refused", err)
+	}
+	_, err := VerifyUserSig(v.UserSig, v.SDKAppID, v.Key, v.Identifier, issued)
+	if err == nil || !strings.Contains(err.Error(), "identifier") {
+		t.Errorf("VerifyUserSig: err = %v, want the identifier refused", err)
+	}
+	for _, sen := range []error{ErrMalformed, ErrBadSignature, ErrExpired, ErrSDKAppIDMismatch, ErrIdentifierMismatch} {
+		if errors.Is(err, sen) {
+			t.Errorf("VerifyUserSig: err %v matches %v; a refused identifier is a caller error", err, sen)
+		}
+	}
+	var b64 string
+	if v.UserBuf != nil {
+		b64 = *v.UserBuf
+	}
+	sig := refSig(v.Key, v.Identifier, v.SDKAppID, v.Now, v.Expire, v.UserBuf)
+	doc := appendDoc(nil, v.Identifier, v.SDKAppID, v.Now, v.Expire, b64, v.UserBuf != nil, sig)
+	if diff := cmp.Diff(v.Doc, string(doc)); diff != "" {
+		t.Errorf("appendDoc differs from the npm package's document (-npm +ours):\n%s", diff)
 	}
 }

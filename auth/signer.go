@@ -24,6 +24,15 @@ import (
 // the Signer renews it long before it runs out (see [WithRenewBefore]).
 const DefaultTTL = 24 * time.Hour
 
+// MinKeyLen is the length, in bytes, of the shortest secret key
+// [NewSigner] accepts. The IM console's keys are 64 hexadecimal
+// characters; a much shorter key is a placeholder or a truncated copy.
+// The floor also keeps the key out of texts: the redaction that removes
+// the key from errors and logs (in package timrest and its command-line
+// tool) skips strings shorter than 8 bytes, which would otherwise mangle
+// ordinary words, so every key accepted here is one it removes.
+const MinKeyLen = 16
+
 // A SignerOption configures a [Signer]; pass it to [NewSigner].
 type SignerOption func(*signerConfig)
 
@@ -104,17 +113,30 @@ type signerSecret struct{ key string }
 type cachedSig struct {
 	userSig   string
 	escaped   string    // url.QueryEscape(userSig), for Edit
+	issuedAt  time.Time // TLS.time (wall clock, to the second)
 	expiresAt time.Time // TLS.time + TLS.expire
 	renewAt   time.Time // expiresAt - renewBefore
+}
+
+// usable reports whether the cached UserSig may still be used at now: it
+// was issued at or before now (a clock set back after it was made, say
+// from a year ahead, must not keep a UserSig valid for a year more) and
+// its renewal point has not come.
+func (c *cachedSig) usable(now time.Time) bool {
+	return c != nil && !now.Before(c.issuedAt) && now.Before(c.renewAt)
 }
 
 // NewSigner returns a Signer for the admin account identifier of the app
 // sdkAppID whose secret key is key. It checks its arguments and options
 // and generates the first UserSig, so that a bad configuration is
-// reported here rather than on the first request.
+// reported here rather than on the first request. key must be at least
+// [MinKeyLen] bytes long, and identifier must pass [CheckIdentifier].
 func NewSigner(sdkAppID uint64, key, identifier string, opts ...SignerOption) (*Signer, error) {
 	if err := validateArgs(sdkAppID, key, identifier); err != nil {
 		return nil, err
+	}
+	if len(key) < MinKeyLen {
+		return nil, fmt.Errorf("auth: key is %d bytes, want at least %d (the IM console's keys are 64 characters)", len(key), MinKeyLen)
 	}
 	cfg := signerConfig{ttl: DefaultTTL, clock: time.Now}
 	for _, opt := range opts {
@@ -166,10 +188,11 @@ func (s *Signer) Identifier() string { return s.identifier }
 func (s *Signer) TTL() time.Duration { return s.ttl }
 
 // UserSig returns the cached UserSig, first generating a new one if the
-// renewal point (ExpiresAt - the renew-before duration) has been reached.
-// The common path is one atomic load and a clock read; when a renewal is
-// due, one caller generates while the others wait for it and then share
-// the result.
+// renewal point (ExpiresAt - the renew-before duration) has been reached,
+// or if the clock reads earlier than the cached UserSig's issue time (the
+// clock was set back). The common path is one atomic load and a clock
+// read; when a renewal is due, one caller generates while the others wait
+// for it and then share the result.
 func (s *Signer) UserSig() (string, error) {
 	c, err := s.current()
 	if err != nil {
@@ -184,12 +207,15 @@ func (s *Signer) current() (*cachedSig, error) {
 		return nil, errNotInitialised
 	}
 	now := s.now()
-	if c := s.cur.Load(); c != nil && now.Before(c.renewAt) {
+	if c := s.cur.Load(); c.usable(now) {
 		return c, nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c := s.cur.Load(); c != nil && now.Before(c.renewAt) {
+	// Read the clock again: another caller may have renewed the UserSig
+	// at a later reading than ours, which would look issued in the future.
+	now = s.now()
+	if c := s.cur.Load(); c.usable(now) {
 		return c, nil
 	}
 	return s.generate(now)
@@ -216,10 +242,12 @@ func (s *Signer) generate(now time.Time) (*cachedSig, error) {
 	if err != nil {
 		return nil, err
 	}
-	expiresAt := time.Unix(now.Unix(), 0).Add(s.ttl)
+	issuedAt := time.Unix(now.Unix(), 0)
+	expiresAt := issuedAt.Add(s.ttl)
 	c := &cachedSig{
 		userSig:   sig,
 		escaped:   url.QueryEscape(sig),
+		issuedAt:  issuedAt,
 		expiresAt: expiresAt,
 		renewAt:   expiresAt.Add(-s.renewBefore),
 	}

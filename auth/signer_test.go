@@ -52,6 +52,10 @@ func TestNewSignerInvalid(t *testing.T) {
 		{"zero app", 0, testKey, testAdmin, nil, "sdkAppID"},
 		{"empty key", testAppID, "", testAdmin, nil, "key"},
 		{"empty identifier", testAppID, testKey, "", nil, "identifier"},
+		{"identifier with NUL", testAppID, testKey, "admin\x00", nil, "identifier"},
+		{"identifier with a newline", testAppID, testKey, "admin\n", nil, "identifier"},
+		{"key of 1 byte", testAppID, "k", testAdmin, nil, "key is 1 bytes"},
+		{"key one byte short", testAppID, testKey[:MinKeyLen-1], testAdmin, nil, "want at least 16"},
 		{"zero ttl", testAppID, testKey, testAdmin, []SignerOption{WithTTL(0)}, "WithTTL"},
 		{"negative ttl", testAppID, testKey, testAdmin, []SignerOption{WithTTL(-time.Hour)}, "WithTTL"},
 		{"ttl under a second", testAppID, testKey, testAdmin, []SignerOption{WithTTL(time.Millisecond)}, "WithTTL"},
@@ -178,6 +182,68 @@ func TestSignerRenewsAtDocumentedPoint(t *testing.T) {
 				t.Errorf("generated %d UserSigs, want 2", got)
 			}
 		})
+	}
+}
+
+// TestSignerKeyLength: the shortest key NewSigner takes is MinKeyLen
+// bytes; the error for a shorter one gives its length, not the key.
+func TestSignerKeyLength(t *testing.T) {
+	t.Parallel()
+	if _, err := NewSigner(testAppID, testKey[:MinKeyLen], testAdmin); err != nil {
+		t.Errorf("key of MinKeyLen bytes: %v", err)
+	}
+	short := "0123456789abcde"
+	_, err := NewSigner(testAppID, short, testAdmin)
+	if err == nil {
+		t.Fatal("key of 15 bytes accepted")
+	}
+	checkNoSecrets(t, "error", err.Error(), short)
+}
+
+// TestSignerRenewsAfterClockSetBack: a UserSig made while the clock was a
+// year ahead is issued in the future; once the clock is set back, it is
+// replaced at once instead of being kept (valid a year plus its TTL).
+func TestSignerRenewsAfterClockSetBack(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock(t0.Add(365 * 24 * time.Hour))
+	s := newTestSigner(t, clock)
+	future := mustUserSig(t, s)
+
+	clock.Set(t0)
+	now := mustUserSig(t, s)
+	if now == future {
+		t.Fatal("the UserSig issued a year ahead is still used after the clock was set back")
+	}
+	c, err := VerifyUserSig(now, testAppID, testKey, testAdmin, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.IssuedAt.Equal(t0) || !c.ExpiresAt().Equal(t0.Add(DefaultTTL)) {
+		t.Errorf("renewed UserSig valid %v to %v, want from %v for %v", c.IssuedAt, c.ExpiresAt(), t0, DefaultTTL)
+	}
+	// Within the issue second, and later, the new one is kept.
+	clock.Set(t0.Add(999 * time.Millisecond))
+	if got := mustUserSig(t, s); got != now {
+		t.Error("UserSig renewed within its issue second")
+	}
+	clock.Set(t0.Add(time.Hour))
+	if got := mustUserSig(t, s); got != now {
+		t.Error("UserSig renewed an hour after issue")
+	}
+	if got := s.gens.Load(); got != 2 {
+		t.Errorf("generated %d UserSigs, want 2", got)
+	}
+	// Edit signs with the renewed one too.
+	clock.Set(t0.Add(365 * 24 * time.Hour))
+	_ = mustUserSig(t, s) // renewal due: a year later
+	clock.Set(t0.Add(2 * time.Hour))
+	req := httptest.NewRequest(http.MethodPost, "https://example.test/v4/x", nil)
+	if err := s.Edit(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	c, err = VerifyUserSig(req.URL.Query().Get("usersig"), testAppID, testKey, testAdmin, clock.Now())
+	if err != nil || !c.IssuedAt.Equal(t0.Add(2*time.Hour)) {
+		t.Errorf("Edit after the clock was set back signed with a UserSig issued %v (%v), want %v", c.IssuedAt, err, t0.Add(2*time.Hour))
 	}
 }
 

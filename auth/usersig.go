@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -90,7 +91,9 @@ func (c Claims) ExpiresAt() time.Time {
 // ttl is counted in whole seconds (a fraction is dropped) and must be at
 // least one second. The vendor's default validity is 180 days and it
 // advises at least 24 hours; [Signer] renews a short-lived UserSig for
-// long-running clients. identifier must be valid UTF-8.
+// long-running clients. identifier must be valid UTF-8 without control
+// characters (see [CheckIdentifier]). key may be any non-empty string
+// here; [NewSigner] wants at least [MinKeyLen] bytes.
 func GenUserSig(sdkAppID uint64, key, identifier string, ttl time.Duration) (string, error) {
 	return GenUserSigAt(sdkAppID, key, identifier, ttl, time.Now())
 }
@@ -118,10 +121,29 @@ func validateArgs(sdkAppID uint64, key, identifier string) error {
 		return errors.New("auth: sdkAppID is 0")
 	case key == "":
 		return errors.New("auth: key is empty")
-	case identifier == "":
+	}
+	return CheckIdentifier(identifier)
+}
+
+// CheckIdentifier returns an error when identifier cannot be signed: when
+// it is empty, not valid UTF-8, or holds a control character (U+0000 to
+// U+001F, U+007F to U+009F). The signed content is a series of lines
+// ("TLS.identifier:" + identifier + "\n" + "TLS.sdkappid:" ...), so a
+// newline in an identifier could pass for another field's line; no
+// account of the IM service has a control character in its name.
+// [GenUserSig], [VerifyUserSig] and [NewSigner] refuse such identifiers
+// with this error.
+func CheckIdentifier(identifier string) error {
+	if identifier == "" {
 		return errors.New("auth: identifier is empty")
-	case !utf8.ValidString(identifier):
+	}
+	if !utf8.ValidString(identifier) {
 		return errors.New("auth: identifier is not valid UTF-8")
+	}
+	for i, r := range identifier {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("auth: identifier has the control character %U at byte %d", r, i)
+		}
 	}
 	return nil
 }
@@ -167,6 +189,10 @@ func genUserSig(sdkAppID uint64, key, identifier string, ttl time.Duration, now 
 
 	// The document, field for field as the vendor's Node package writes it.
 	g.buf = appendDoc(g.buf[:0], identifier, sdkAppID, t, expire, userBufB64, withUserBuf, sig)
+	if len(g.buf) > maxDocLen {
+		// VerifyUserSig would refuse it as malformed.
+		return "", fmt.Errorf("auth: the UserSig document would be %d bytes, over the %d a UserSig may hold: the identifier or user buffer is too long", len(g.buf), maxDocLen)
+	}
 
 	// zlib at the default level (6), as Node's zlib.deflateSync.
 	g.out.Reset()
@@ -176,6 +202,9 @@ func genUserSig(sdkAppID uint64, key, identifier string, ttl time.Duration, now 
 	}
 	if err := g.zw.Close(); err != nil {
 		return "", fmt.Errorf("auth: compress UserSig: %w", err)
+	}
+	if n := sigEncoding.EncodedLen(g.out.Len()); n > maxUserSigLen {
+		return "", fmt.Errorf("auth: the UserSig would be %d bytes, over the %d a UserSig may hold: the identifier or user buffer is too long", n, maxUserSigLen)
 	}
 	return sigEncoding.EncodeToString(g.out.Bytes()), nil
 }
@@ -290,8 +319,10 @@ func appendJSString(b []byte, s string) []byte {
 // second ([ErrExpired]); recompute the HMAC-SHA256 over the signed content,
 // including TLS.userbuf when present, and compare it with TLS.sig in
 // constant time ([ErrBadSignature]). A UserSig issued in the future is not
-// rejected. An empty key or identifier, or a zero sdkAppID, is a caller
-// error that matches none of the sentinels.
+// rejected. An empty key, a zero sdkAppID, or an identifier that
+// [CheckIdentifier] refuses is a caller error that matches none of the
+// sentinels (so a UserSig made elsewhere for an identifier with a control
+// character never verifies).
 //
 // The document must have "TLS.ver":"2.0", and TLS.sdkappid, TLS.time and
 // TLS.expire as JSON integers, as the vendor's packages write them (a

@@ -35,7 +35,7 @@ func TestGenUserSigAtDocument(t *testing.T) {
 		{"uint64 app id", 1<<64 - 1, testKey, "admin", time.Hour, t0, `"admin"`, 3600},
 		{"unicode", testAppID, testKey, "管理员", time.Hour, t0, `"管理员"`, 3600},
 		{"html is not escaped", testAppID, testKey, "<a>&b", time.Hour, t0, `"<a>&b"`, 3600},
-		{"escapes", testAppID, testKey, "q\"b\\s/\b\f\n\r\t\x00\x1f\x7f", time.Hour, t0, `"q\"b\\s/\b\f\n\r\t\u0000\u001f` + "\x7f\"", 3600},
+		{"escapes", testAppID, testKey, "q\"b\\s/", time.Hour, t0, `"q\"b\\s/"`, 3600},
 		{"line separators raw", testAppID, testKey, "a\u2028b\u2029c", time.Hour, t0, "\"a\u2028b\u2029c\"", 3600},
 	}
 	for _, tt := range tests {
@@ -55,6 +55,18 @@ func TestGenUserSigAtDocument(t *testing.T) {
 				t.Errorf("document mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestAppendJSStringControls: identifiers with control characters are
+// refused, but the JSON writer still escapes them as JSON.stringify does
+// (the npm vector json-escapes checks the same against the npm package).
+func TestAppendJSStringControls(t *testing.T) {
+	t.Parallel()
+	got := string(appendJSString(nil, "q\"b\\s/\b\f\n\r\t\x00\x1f\x7f\u0085\u2028"))
+	want := `"q\"b\\s/\b\f\n\r\t\u0000\u001f` + "\x7f\u0085\u2028\""
+	if got != want {
+		t.Errorf("appendJSString = %q, want %q", got, want)
 	}
 }
 
@@ -173,6 +185,10 @@ func TestGenUserSigInvalidArguments(t *testing.T) {
 		{"empty key", testAppID, "", testAdmin, time.Hour, "key"},
 		{"empty identifier", testAppID, testKey, "", time.Hour, "identifier"},
 		{"identifier not UTF-8", testAppID, testKey, "adm\xffin", time.Hour, "identifier"},
+		{"identifier with NUL", testAppID, testKey, "adm\x00in", time.Hour, "identifier"},
+		{"identifier with a newline", testAppID, testKey, "admin\nTLS.sdkappid:1", time.Hour, "identifier"},
+		{"identifier with DEL", testAppID, testKey, "admin\x7f", time.Hour, "identifier"},
+		{"identifier with a C1 control", testAppID, testKey, "admin\u0085", time.Hour, "identifier"},
 		{"zero ttl", testAppID, testKey, testAdmin, 0, "ttl"},
 		{"negative ttl", testAppID, testKey, testAdmin, -time.Hour, "ttl"},
 		{"ttl under a second", testAppID, testKey, testAdmin, 999 * time.Millisecond, "ttl"},
@@ -212,6 +228,8 @@ func TestVerifyUserSigInvalidArguments(t *testing.T) {
 		{"zero app", 0, testKey, testAdmin, "sdkAppID"},
 		{"empty key", testAppID, "", testAdmin, "key"},
 		{"empty identifier", testAppID, testKey, "", "identifier"},
+		{"identifier with NUL", testAppID, testKey, "adm\x00in", "identifier"},
+		{"identifier with a tab", testAppID, testKey, "adm\tin", "identifier"},
 	}
 	sentinels := []error{ErrMalformed, ErrBadSignature, ErrExpired, ErrSDKAppIDMismatch, ErrIdentifierMismatch}
 	for _, tt := range tests {
@@ -483,3 +501,38 @@ func flipLast(b []byte) []byte {
 }
 
 func stdB64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// TestGenUserSigTooLarge: GenUserSig refuses what VerifyUserSig could not
+// read back (a document over 64 KiB), instead of making a UserSig that
+// no verifier accepts.
+func TestGenUserSigTooLarge(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(1700000000, 0)
+	for _, tc := range []struct {
+		name string
+		id   string
+		buf  []byte
+	}{
+		{"identifier", strings.Repeat("a", 70<<10), nil},
+		{"user buffer", "alice", bytes.Repeat([]byte{1}, 50<<10)}, // 68 KiB in base64
+	} {
+		var err error
+		if tc.buf == nil {
+			_, err = GenUserSigAt(1400000000, "0123456789abcdef0123", tc.id, time.Hour, now)
+		} else {
+			_, err = GenUserSigWithUserBufAt(1400000000, "0123456789abcdef0123", tc.id, time.Hour, tc.buf, now)
+		}
+		if err == nil || !strings.Contains(err.Error(), "too long") {
+			t.Errorf("%s: err = %v, want a refusal", tc.name, err)
+		}
+	}
+	// The largest that fits still round-trips.
+	id := strings.Repeat("a", 60<<10)
+	sig, err := GenUserSigAt(1400000000, "0123456789abcdef0123", id, time.Hour, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := VerifyUserSig(sig, 1400000000, "0123456789abcdef0123", id, now); err != nil {
+		t.Errorf("a 60 KiB identifier: %v", err)
+	}
+}

@@ -11,7 +11,7 @@
 //		Seed:     emulator.SampleSeed(),
 //	})
 //	...
-//	srv := httptest.NewServer(emu) // or http.ListenAndServe(addr, emu)
+//	srv := httptest.NewServer(emu) // or emulator.Serve(ctx, ln, emu, emulator.ServerConfig{})
 //	client, err := gen.NewClientWithResponses(srv.URL, gen.WithRequestEditorFn(signer.Edit))
 //
 // The package emulatortest starts one for a test and checks every request
@@ -156,6 +156,25 @@
 // unknown accounts are errors that name the item. [GenerateGroups] makes
 // thousands of realistic groups for paging; [SampleSeed] is the demo's
 // data.
+//
+// # Serving
+//
+// [Serve] serves an Emulator on a listener with the limits of a
+// [ServerConfig] (zero fields take the defaults): a read timeout that
+// cuts off slow bodies, a write timeout, an idle timeout for keep-alive
+// connections, a header size limit (HTTP 431 beyond it) and a limit on
+// the connections served at once, beyond which clients wait in the
+// listener's backlog. Faults.Latency is added to the read and write
+// timeouts. [NewServer] and [LimitListener] are its parts.
+//
+// # Hostile input
+//
+// Request lists may be as long as the 8 MiB body allows: every handler
+// works in time proportional to the request and its answer (names are
+// de-duplicated with sets, and each distinct friend of a friend_get_list
+// costs the smaller of its TagList and the friend's own tags). When an answer cannot be written because the client has
+// gone, the call still counts with the code it had (its changes were
+// made) and as undelivered in [Stats].
 //
 // # Inspection
 //

@@ -88,8 +88,9 @@ type Emulator struct {
 	handler  http.Handler
 
 	// importHook, when set (by tests), runs after a friend_import has
-	// taken its account's write lock and before it changes anything.
-	importHook atomic.Pointer[func(from string)]
+	// taken its account's write lock and before it changes anything,
+	// with the call's context.
+	importHook atomic.Pointer[func(ctx context.Context, from string)]
 }
 
 // New returns an Emulator for cfg, with the state of cfg.Seed.
@@ -162,6 +163,13 @@ func New(cfg Config) (*Emulator, error) {
 			},
 			ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 				c := callFrom(r.Context())
+				if tw, ok := w.(*trackingWriter); ok && tw.started {
+					// Writing the answer failed (the client has gone):
+					// the call took effect and its code stands. Another
+					// answer could only be a superfluous WriteHeader.
+					c.undelivered = true
+					return
+				}
 				e.fail(w, c, e.env.ops[c.op].transient[0], "internal error")
 			},
 		})
@@ -188,8 +196,29 @@ type callInfo struct {
 	fault       faultKind
 	delayed     bool
 	rateLimited bool
+	undelivered bool           // the answer's writing failed: the client had gone
 	itemErrs    map[int]string // ImportFriends: items that broke the schema
 }
+
+// trackingWriter notes whether an answer has been started, so that an
+// error in writing it is not answered a second time.
+type trackingWriter struct {
+	http.ResponseWriter
+	started bool
+}
+
+func (w *trackingWriter) WriteHeader(status int) {
+	w.started = true
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *trackingWriter) Write(b []byte) (int, error) {
+	w.started = true
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *trackingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 type callKey struct{}
 
@@ -300,7 +329,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, c *callInfo) {
 		c.itemErrs = items
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	e.handler.ServeHTTP(w, r.WithContext(withCall(r.Context(), c)))
+	e.handler.ServeHTTP(&trackingWriter{ResponseWriter: w}, r.WithContext(withCall(r.Context(), c)))
 }
 
 // isOperationPath reports whether path is one of the document's paths.
@@ -448,7 +477,7 @@ func (e *Emulator) finish(c *callInfo, start time.Time) {
 	if e.log == nil {
 		return
 	}
-	attrs := make([]slog.Attr, 0, 7)
+	attrs := make([]slog.Attr, 0, 8)
 	if c.op != "" {
 		attrs = append(attrs, slog.String("op", c.op))
 	} else {
@@ -463,6 +492,9 @@ func (e *Emulator) finish(c *callInfo, start time.Time) {
 	}
 	if c.fault != faultNone {
 		attrs = append(attrs, slog.String("fault", c.fault.String()))
+	}
+	if c.undelivered {
+		attrs = append(attrs, slog.Bool("undelivered", true))
 	}
 	attrs = append(attrs, slog.Duration("duration", time.Since(start)))
 	e.log.LogAttrs(context.Background(), slog.LevelInfo, "call", attrs...)

@@ -46,25 +46,38 @@ func (h *handlers) GetFriendLists(_ context.Context, req gen.GetFriendListsReque
 	names := acc.lists
 	members := b.NeedFriend != nil && *b.NeedFriend == gen.NeedFriendYes
 	if len(b.GroupName) > 0 {
+		// The request may name any number of lists, each any number of
+		// times: one pass with a set, never a search per name.
+		exists := make(map[string]bool, len(acc.lists))
+		for _, l := range acc.lists {
+			exists[l] = true
+		}
 		names = nil
 		for _, n := range uniq(b.GroupName) {
-			if slices.Contains(acc.lists, n) {
+			if exists[n] {
 				names = append(names, n)
 			}
 		}
 		members = true
 	}
-	items := make([]gen.FriendList, 0, len(names))
-	for _, name := range names {
-		var tos []string
-		for _, f := range acc.friends {
-			if slices.Contains(f.GroupName, name) {
-				tos = append(tos, f.ToAccount)
+	// Each list's members, in the order they became friends: one pass
+	// over the friends (a friend's GroupName has no repeats).
+	tos := make(map[string][]string, len(names))
+	for _, n := range names {
+		tos[n] = nil
+	}
+	for _, f := range acc.friends {
+		for _, g := range f.GroupName {
+			if list, ok := tos[g]; ok {
+				tos[g] = append(list, f.ToAccount)
 			}
 		}
-		fl := gen.FriendList{GroupName: name, FriendNumber: ptr(int64(len(tos)))}
-		if members && len(tos) > 0 {
-			fl.ToAccount = tos
+	}
+	items := make([]gen.FriendList, 0, len(names))
+	for _, name := range names {
+		fl := gen.FriendList{GroupName: name, FriendNumber: ptr(int64(len(tos[name])))}
+		if members && len(tos[name]) > 0 {
+			fl.ToAccount = tos[name]
 		}
 		items = append(items, fl)
 	}
@@ -89,8 +102,15 @@ func (h *handlers) GetFriends(_ context.Context, req gen.GetFriendsRequestObject
 	}
 	tags := uniq(b.TagList)
 	sort.SliceStable(tags, func(i, j int) bool { return tagFamily(tags[i]) < tagFamily(tags[j]) })
+	pos := make(map[string]int, len(tags)) // tag → its place in the answer
+	for i, t := range tags {
+		pos[t] = i
+	}
 	resp := gen.GetFriends200JSONResponse{ActionStatus: gen.ActionStatusOK, ErrorInfo: ptr(""), ErrorDisplay: ptr("")}
 	resp.InfoItem = make([]gen.FriendInfo, 0, len(b.ToAccount))
+	// A To_Account named again gets the tags found the first time: the
+	// cost is per distinct friend, not per name.
+	found := map[string][]gen.TagItem{}
 	for _, to := range b.ToAccount {
 		f := acc.byTo[to]
 		if f == nil {
@@ -100,16 +120,71 @@ func (h *handlers) GetFriends(_ context.Context, req gen.GetFriendsRequestObject
 			resp.FailAccount = append(resp.FailAccount, to)
 			continue
 		}
-		other := e.st.accounts[to]
+		items, ok := found[to]
+		if !ok {
+			items = friendTags(f, e.st.accounts[to], tags, pos)
+			found[to] = items
+		}
+		resp.InfoItem = append(resp.InfoItem, gen.FriendInfo{ToAccount: to, SNSProfileItem: items, ResultCode: 0, ResultInfo: ptr("")})
+	}
+	return resp, nil
+}
+
+// snsTags are the standard friend tags, which every friend may have.
+var snsTags = [...]string{tagSNSGroup, tagSNSRemark, tagSNSAddSource, tagSNSAddWording, tagSNSAddTime, tagSNSRemarkTime}
+
+// friendTags returns the tags of tags that the friend f (whose account is
+// other) has, with their values, in the order of tags. tags has no
+// repeats and pos maps each to its index.
+//
+// TagList may name any number of tags and To_Account up to 3000 friends,
+// so the cost per friend must not be the length of TagList: it looks up
+// whichever is smaller, the requested tags or the tags the friend can
+// have (the standard friend tags, the profile of other and the custom
+// friend tags of f).
+func friendTags(f *Friend, other *account, tags []string, pos map[string]int) []gen.TagItem {
+	owned := len(snsTags) + len(f.Custom)
+	if other != nil {
+		owned += len(other.profile)
+	}
+	if len(tags) <= owned {
 		items := make([]gen.TagItem, 0, len(tags))
 		for _, t := range tags {
 			if v, ok := friendTag(f, other, t); ok {
 				items = append(items, gen.TagItem{Tag: t, Value: v})
 			}
 		}
-		resp.InfoItem = append(resp.InfoItem, gen.FriendInfo{ToAccount: to, SNSProfileItem: items, ResultCode: 0, ResultInfo: ptr("")})
+		return items
 	}
-	return resp, nil
+	var hits []int // indexes into tags
+	requested := func(t string) {
+		if i, ok := pos[t]; ok {
+			hits = append(hits, i)
+		}
+	}
+	for _, t := range snsTags {
+		requested(t)
+	}
+	if other != nil {
+		for t := range other.profile {
+			if fam := tagFamily(t); fam == 1 || fam == 3 { // as friendTag reads them
+				requested(t)
+			}
+		}
+	}
+	for t := range f.Custom {
+		if tagFamily(t) == 2 {
+			requested(t)
+		}
+	}
+	slices.Sort(hits)
+	items := make([]gen.TagItem, 0, len(hits))
+	for _, i := range hits {
+		if v, ok := friendTag(f, other, tags[i]); ok {
+			items = append(items, gen.TagItem{Tag: tags[i], Value: v})
+		}
+	}
+	return items
 }
 
 // friendTag returns the value of tag t for the friend f whose account is
@@ -249,7 +324,7 @@ func (h *handlers) ImportFriends(ctx context.Context, req gen.ImportFriendsReque
 	}
 	defer acc.importing.Unlock()
 	if hook := e.importHook.Load(); hook != nil {
-		(*hook)(b.FromAccount)
+		(*hook)(ctx, b.FromAccount)
 	}
 	e.mu.Lock()
 	results := e.importItems(acc, b.AddFriendItem, callFrom(ctx).itemErrs, func(id string) bool { return e.st.accounts[id] != nil })

@@ -350,11 +350,14 @@ func (env *env) checkItemBytes(it gen.AddFriendItem) string {
 	return ""
 }
 
-// uniq returns ss without repeats, in first-seen order.
+// uniq returns ss without repeats, in first-seen order, in linear time:
+// requests may carry hundreds of thousands of names.
 func uniq(ss []string) []string {
 	out := make([]string, 0, len(ss))
+	seen := make(map[string]struct{}, len(ss))
 	for _, s := range ss {
-		if !slices.Contains(out, s) {
+		if _, dup := seen[s]; !dup {
+			seen[s] = struct{}{}
 			out = append(out, s)
 		}
 	}

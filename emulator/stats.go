@@ -21,6 +21,12 @@ type Stats struct {
 	// RateLimited counts the calls refused for their call rate, per
 	// operationId.
 	RateLimited map[string]int
+	// Undelivered counts, per operationId, the answers that could not be
+	// written because the client had gone (it cancelled the call or
+	// closed the connection). The call was carried out all the same (a
+	// friend_import's changes were made): its ErrorCode is counted in
+	// Codes.
+	Undelivered map[string]int
 }
 
 type statsRecorder struct {
@@ -34,6 +40,7 @@ func newStatsRecorder() *statsRecorder {
 		Codes:       map[string]map[int]int{},
 		Faults:      map[string]int{},
 		RateLimited: map[string]int{},
+		Undelivered: map[string]int{},
 	}}
 }
 
@@ -58,6 +65,9 @@ func (r *statsRecorder) record(c *callInfo) {
 	if c.rateLimited {
 		r.s.RateLimited[c.op]++
 	}
+	if c.undelivered {
+		r.s.Undelivered[c.op]++
+	}
 }
 
 func (r *statsRecorder) snapshot() Stats {
@@ -68,6 +78,7 @@ func (r *statsRecorder) snapshot() Stats {
 		Codes:       make(map[string]map[int]int, len(r.s.Codes)),
 		Faults:      maps.Clone(r.s.Faults),
 		RateLimited: maps.Clone(r.s.RateLimited),
+		Undelivered: maps.Clone(r.s.Undelivered),
 	}
 	for op, m := range r.s.Codes {
 		out.Codes[op] = maps.Clone(m)

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -60,9 +59,15 @@ func runDemo(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("cannot listen on loopback: %w", err)
 	}
-	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
+	// The emulator's own server, with its default limits, until the demo
+	// ends.
+	serveCtx, stopServing := context.WithCancel(ctx)
+	served := make(chan error, 1)
+	go func() { served <- emulator.Serve(serveCtx, ln, emu, emulator.ServerConfig{}) }()
+	defer func() {
+		stopServing()
+		<-served
+	}()
 	baseURL := "http://" + ln.Addr().String()
 
 	// From here on, this is what a program using timrest's generated
@@ -151,7 +156,7 @@ func (d *demo) printLists(a *api.GetFriendListsResponse) error {
 		if l.FriendNumber != nil {
 			n = *l.FriendNumber
 		}
-		fmt.Fprintf(tw, "  %s\t%d friend(s)\t%s\n", l.GroupName, n, strings.Join(l.ToAccount, ", "))
+		fmt.Fprintf(tw, "  %s\t%d friend(s)\t%s\n", safeText(l.GroupName), n, safeText(strings.Join(l.ToAccount, ", ")))
 	}
 	tw.Flush()
 	if a.CurrentSequence != nil {
@@ -174,18 +179,18 @@ func (d *demo) friends() error {
 	}
 	for _, it := range answer.InfoItem {
 		if it.ResultCode != 0 {
-			fmt.Fprintf(d.w, "  %s: ResultCode %d, %s\n", it.ToAccount, it.ResultCode, deref(it.ResultInfo))
+			fmt.Fprintf(d.w, "  %s: ResultCode %d, %s\n", safeText(it.ToAccount), it.ResultCode, safeText(deref(it.ResultInfo)))
 			continue
 		}
-		fmt.Fprintf(d.w, "  %s:\n", it.ToAccount)
+		fmt.Fprintf(d.w, "  %s:\n", safeText(it.ToAccount))
 		tw := tabwriter.NewWriter(d.w, 0, 0, 2, ' ', 0)
 		for _, t := range it.SNSProfileItem {
-			fmt.Fprintf(tw, "    %s\t%s\t(%s)\n", t.Tag, t.Value, t.Value.Kind())
+			fmt.Fprintf(tw, "    %s\t%s\t(%s)\n", safeText(t.Tag), safeText(t.Value.String()), t.Value.Kind())
 		}
 		tw.Flush()
 	}
 	if f := answer.FailAccount; len(f) > 0 {
-		fmt.Fprintf(d.w, "  Fail_Account: %s\n", strings.Join(f, ", "))
+		fmt.Fprintf(d.w, "  Fail_Account: %s\n", safeText(strings.Join(f, ", ")))
 	}
 	return nil
 }

@@ -61,22 +61,35 @@
 // # friends import
 //
 // Imports friend relations (v4/sns/friend_import) from a file or stdin
-// ("-"), read as a stream:
+// ("-"), read as a stream of bounded lines (--max-line-bytes, 64 KiB by
+// default: a longer line is refused by its number without being held):
 //
 //   - CSV with a header row; columns From_Account, To_Account, AddSource,
 //     Remark, GroupName (list names separated by ";"), AddWording, AddTime
 //     (Unix seconds), in any order and case. To_Account and AddSource are
 //     required, From_Account unless --from is given; empty cells are
-//     absent fields.
+//     absent fields. A quoted field may not span lines unless --multiline
+//     is given: a line whose quote does not close is refused by its number
+//     and the next line is read as a record of its own, so a stray quote
+//     never swallows the records after it. With --multiline, a quote that
+//     does not close within --max-line-bytes or before the end is refused
+//     the same way. A UTF-8 byte order mark and a first "#TYPE" line
+//     (Windows PowerShell's Export-Csv) are skipped; UTF-16 is refused.
 //   - JSON Lines: one AddFriendItem object a line with From_Account, as
-//     the API takes it (RemarkTime and CustomItem too); blank lines are
-//     skipped; unknown fields are errors.
+//     the API takes it (RemarkTime and CustomItem too), read strictly:
+//     names are case-sensitive and may appear once, unknown names are
+//     refused; blank lines are skipped.
+//
+// Text that is not UTF-8 (raw bytes, or a lone surrogate escape such as
+// "\ud800" in JSON) is refused naming the field and the line, never
+// rewritten; so are AddTime and RemarkTime outside 0 to 4294967295 (Unix
+// seconds up to 2106: milliseconds are a mistake).
 //
 // --format auto (the default) goes by the extension (.csv; .jsonl, .ndjson,
 // .json), else by the content ('{' first: JSON Lines; else CSV). With
 // --from, records may omit From_Account; one naming another account is
-// invalid. The columns or fields Line, ResultCode and Error are ignored on
-// input: --failures writes them.
+// invalid. The columns or fields Line, ResultCode, Error and Input are
+// ignored on input: --failures writes them.
 //
 // Every record is checked locally with the client's own rules (timrest
 // validates each item against the OpenAPI document before sending; the
@@ -84,46 +97,84 @@
 // record is reported with its line and never sent. Records are grouped
 // by From_Account into requests of up to 1000; one account's requests go
 // one after another (the service refuses concurrent imports for one
-// account with 30008), up to --concurrency accounts (default 8) at once,
-// under the client's rate limit and retries. A To_Account repeated for
-// one From_Account in one request follows the client's rule (an identical
-// repeat gets the first one's outcome, a different one is invalid); in
-// different requests, the later record updates the relation.
+// account with 30008), up to --concurrency accounts (default 8, at most
+// 256) at once, under the client's rate limit and retries.
+//
+// Duplicates, one rule wherever they are: records are applied in input
+// order for each From_Account. When From_Account and To_Account repeat,
+// every record is sent, the later in a later request (the client never
+// puts one To_Account twice in a request), so the last one wins for the
+// fields it sets.
 //
 // Memory: records wait in per-account batches until an account has 1000,
-// the input ends, or --buffer records (default 50,000) are waiting; then
-// the largest waiting batches are sent until half the buffer is free.
-// Reading pauses while --buffer records are in batches queued or in
-// flight. So at most about twice --buffer records are held whatever the
-// size of the input. Records of one account need not be contiguous, but
-// the closer together they are, the fuller the requests (a file sorted or
-// grouped by From_Account gives requests of 1000).
+// the input ends, or --buffer records (default 50,000, at most 1,000,000)
+// are waiting; then the largest waiting batches are sent until half the
+// buffer is free. Reading pauses while --buffer records are in batches
+// queued or in flight. So at most about twice --buffer records are held
+// whatever the size of the input, and the summary lists at most 20
+// invalid and 20 failed records. Records of one account need not be
+// contiguous, but the closer together they are, the fuller the requests
+// (a file sorted or grouped by From_Account gives requests of 1000).
 //
-// Output: a summary on stdout. json: file, format, records, imported,
-// invalid, failed, not_sent, failed_by_code (ResultCode or ErrorCode →
-// count; http_NNN for an HTTP status, error for a network failure),
-// batches, complete (the whole input was read), last_line (when not),
-// interrupted, stopped (why the rest was not sent), failures_file,
-// invalid_records (every one, by line), failed_records (the first 20 by
-// line), failed_records_omitted, seconds. table: the same for people. When
+// Output: a summary on stdout. json: file, format, lines (read),
+// skipped_lines (the header, blank lines), records, imported, invalid,
+// failed, not_sent, superseded, failed_by_code (ResultCode or ErrorCode → count;
+// http_NNN for an HTTP status, error for a network failure), batches,
+// complete (the whole input read and every record imported), input_read,
+// last_line (when the input was not read to the end), interrupted,
+// stopped (why the rest was not sent), failures_file, journal_file,
+// invalid_records and failed_records (the first 20 by line each),
+// invalid_records_omitted, failed_records_omitted, seconds. Without
+// --multiline, records = lines - skipped_lines when the input was read to
+// the end, and always records = imported + invalid + failed + not_sent.
+// table: the same for people, with control characters escaped. When
 // stderr is a terminal, a progress bar shows records done, the rate, and
 // for a regular file (counted first) the percentage and the time left.
 //
 // --failures FILE writes every record that was not imported (invalid,
-// failed, not sent) in the input's format, with Line, ResultCode and
-// Error after the record's own columns or fields, in the order the
-// outcomes came; records that could not be parsed are copied as they
-// were (a CSV record with quoting errors cannot be, and is only listed in
-// the summary). Fixed, the file can be imported again.
+// failed, not sent), except those superseded (a later record of the same
+// relation was imported: importing the earlier one again would undo it;
+// the summary counts them in superseded), in the input's format and in
+// input order, with Line,
+// ResultCode and Error after the record's own columns or fields. A JSON
+// line that could not be read as a record is copied as it was; a CSV line
+// that could not be split into the header's fields gets a row with its
+// text in the Input column. Fixed, the file can be imported again. It is
+// written to FILE.tmp-* beside FILE and renamed when the import ends: FILE
+// never holds a partial file (a killed run leaves only the temporary
+// file). --failures may not be the input (by device and inode, whatever
+// the name, stdin included) or the journal, and stdout may not be the
+// input or an output file; "--failures -" is refused (stdout carries the
+// summary).
+//
+// --journal FILE makes the import resumable after a crash: see journal.go
+// for the format. Each request's settled outcome (imported, refused by the
+// service for the item, refused by the client) is appended as the request
+// completes and synced at least once a second. Run again with the same
+// input and journal, the import sends only what is not settled (records
+// of a From_Account after its first unsettled one are sent again, to keep
+// the input order) and ends with the summary and failures file of an
+// uninterrupted run (batches and seconds aside). A request that failed as
+// a whole is not settled and is sent again. The journal holds the input's
+// size and SHA-256 and the flags that decide how it is read, and is
+// refused for any other, as it is for another app (SDKAppID) or service
+// (base URL); it needs a regular file (stdin redirected from a file
+// works, a pipe does not) and is refused with --dry-run. One import at a
+// time may use a journal (it is locked).
+//
+// Memory beyond --buffer: about 50 bytes per record not imported (to put
+// --failures in input order and find the superseded ones), and with
+// --journal a bit per input line plus an entry per record not imported.
 //
 // --dry-run reads and checks every record as the import would and sends
-// nothing; it needs no configuration. json: records, valid, invalid,
-// invalid_records; --failures gets the invalid records.
+// nothing; it needs no configuration. json: lines, records, valid,
+// invalid, not_checked (records read after it stopped), invalid_records;
+// --failures gets the invalid records.
 //
 // Ctrl-C (and a UserSig, permission or configuration error of a request,
 // which every request would get) stops sending: requests in flight are
 // cut off, the rest is counted as not sent and written to --failures; a
-// regular file is read to the end for that, a pipe is not (complete is
+// regular file is read to the end for that, a pipe is not (input_read is
 // false and last_line says where reading stopped). Importing is
 // idempotent, so a record cut off in flight can be imported again.
 //

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -31,6 +30,7 @@ func newEmulatorCmd(a *app) *cobra.Command {
 		groups     int
 		rateLimits = onOffValue(true)
 		faults     string
+		limits     emulator.ServerConfig
 	)
 	cmd := &cobra.Command{
 		Use:   "emulator --sdkappid N [--key K] [--addr 127.0.0.1:8080] [flags]",
@@ -56,7 +56,16 @@ It prints its base URL on stdout, then logs one line per call on stderr
 --faults injects faults, deterministically for a seed: comma-separated
 seed=N, transient=P (the operation's transient error codes), 502=P (HTTP 502),
 drop=P (closed connections), latency=D (added to every call), for example
-"seed=1,transient=0.2,502=0.05,drop=0.01,latency=20ms".`,
+"seed=1,transient=0.2,502=0.05,drop=0.01,latency=20ms".
+
+The server guards itself against slow and idle clients: --read-timeout bounds
+reading a request, body included (a slow body is cut off); --write-timeout
+bounds a call from its headers to the end of its answer (the --faults latency
+is added to both, so it delays answers without cutting them off);
+--idle-timeout closes keep-alive connections that wait that long for their
+next request; --max-header-bytes refuses larger headers (the URL included)
+with HTTP 431; --max-conns serves that many connections at once, and further
+clients wait, in the listener's backlog, until one closes.`,
 		Example: `  TIM_SECRET_KEY=... timrest emulator --sdkappid 1400000000
   timrest emulator --sdkappid 1400000000 --seed seed.json --groups 20000 --rate-limits off`,
 		Args:                  noArgs,
@@ -81,6 +90,9 @@ drop=P (closed connections), latency=D (added to every call), for example
 			if groups < 0 {
 				return usageErrorf("invalid --groups %d: want 0 or more", groups)
 			}
+			if err := checkServerLimits(limits); err != nil {
+				return err
+			}
 			f, err := emulator.ParseFaults(faults)
 			if err != nil {
 				return usageErrorf("invalid --faults: %s", strings.TrimPrefix(err.Error(), "emulator: faults: "))
@@ -104,7 +116,7 @@ drop=P (closed connections), latency=D (added to every call), for example
 			if err != nil {
 				return err
 			}
-			return serveEmulator(cmd.Context(), a, emu, addr, logger, func(baseURL string) {
+			return serveEmulator(cmd.Context(), a, emu, addr, limits, logger, func(baseURL string) {
 				logger.Info("serving", "url", baseURL, "sdkappid", uint64(sdkAppID), "admins", strings.Join(adminsOrDefault(admins), ","),
 					"rate_limits", rateLimits.String(), "faults", f.String())
 			})
@@ -119,7 +131,34 @@ drop=P (closed connections), latency=D (added to every call), for example
 	fs.IntVar(&groups, "groups", 0, "add this many generated groups")
 	fs.Var(&rateLimits, "rate-limits", "enforce the documented per-operation call rates: on or off")
 	fs.StringVar(&faults, "faults", "off", `fault injection, e.g. "seed=1,transient=0.2,502=0.05,drop=0.01,latency=20ms"`)
+	fs.DurationVar(&limits.ReadTimeout, "read-timeout", emulator.DefaultReadTimeout, "longest time to read a request, body included (plus the --faults latency)")
+	fs.DurationVar(&limits.WriteTimeout, "write-timeout", emulator.DefaultWriteTimeout, "longest time from a request's headers to the end of its answer (plus the --faults latency)")
+	fs.DurationVar(&limits.IdleTimeout, "idle-timeout", emulator.DefaultIdleTimeout, "close keep-alive connections idle this long")
+	fs.IntVar(&limits.MaxHeaderBytes, "max-header-bytes", emulator.DefaultMaxHeaderBytes, "largest request headers, URL included (larger: HTTP 431)")
+	fs.IntVar(&limits.MaxConns, "max-conns", emulator.DefaultMaxConns, "connections served at once; more wait until one closes")
 	return cmd
+}
+
+// checkServerLimits refuses limits of 0 or less: each flag has a default
+// and none may be turned off.
+func checkServerLimits(l emulator.ServerConfig) error {
+	for _, d := range []struct {
+		flag string
+		v    time.Duration
+	}{{"read-timeout", l.ReadTimeout}, {"write-timeout", l.WriteTimeout}, {"idle-timeout", l.IdleTimeout}} {
+		if d.v <= 0 {
+			return usageErrorf("invalid --%s %v: want a positive duration", d.flag, d.v)
+		}
+	}
+	for _, n := range []struct {
+		flag string
+		v    int
+	}{{"max-header-bytes", l.MaxHeaderBytes}, {"max-conns", l.MaxConns}} {
+		if n.v <= 0 {
+			return usageErrorf("invalid --%s %d: want a positive number", n.flag, n.v)
+		}
+	}
+	return nil
 }
 
 // addGeneratedGroups appends n generated groups to groups, skipping IDs
@@ -170,31 +209,23 @@ func loadSeedFile(path string) (*emulator.Seed, error) {
 	return s, nil
 }
 
-// serveEmulator serves emu on addr until ctx is done. It prints the base
-// URL on stdout once it listens and calls started with it.
-func serveEmulator(ctx context.Context, a *app, emu *emulator.Emulator, addr string, logger *slog.Logger, started func(baseURL string)) error {
+// serveEmulator serves emu on addr with the limits of limits until ctx
+// is done. It prints the base URL on stdout once it listens and calls
+// started with it.
+func serveEmulator(ctx context.Context, a *app, emu *emulator.Emulator, addr string, limits emulator.ServerConfig, logger *slog.Logger, started func(baseURL string)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen: %w", err)
 	}
-	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	baseURL := "http://" + ln.Addr().String()
 	if _, err := fmt.Fprintln(a.stdout, baseURL); err != nil {
 		ln.Close()
 		return err
 	}
 	started(baseURL)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
+	limits.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
+	if err := emulator.Serve(ctx, ln, emu, limits); err != nil {
 		return fmt.Errorf("server stopped: %w", err)
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("shutting down: %w", err)
 	}
 	logger.Info("stopped", "url", baseURL)
 	return nil

@@ -3,7 +3,12 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
+	"fmt"
 	"io"
+	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -190,6 +195,11 @@ func TestEmulatorCommandErrors(t *testing.T) {
 		{"missing seed file", withKey, []string{"emulator", "--sdkappid", "1", "--seed", filepath.Join(dir, "nope.json")}, exitFailure, "cannot read --seed"},
 		{"bad seed file", withKey, []string{"emulator", "--sdkappid", "1", "--seed", badSeed}, exitFailure, `Accounts[0] "alice": Profile[0]: Tag_Profile_IM_Level`},
 		{"bad address", withKey, []string{"emulator", "--sdkappid", "1", "--addr", "256.0.0.1:99999"}, exitFailure, "cannot listen"},
+		{"zero read timeout", withKey, []string{"emulator", "--sdkappid", "1", "--read-timeout", "0s"}, exitUsage, "invalid --read-timeout 0s: want a positive duration"},
+		{"negative write timeout", withKey, []string{"emulator", "--sdkappid", "1", "--write-timeout", "-1s"}, exitUsage, "invalid --write-timeout -1s"},
+		{"zero idle timeout", withKey, []string{"emulator", "--sdkappid", "1", "--idle-timeout", "0"}, exitUsage, "invalid --idle-timeout"},
+		{"zero max-conns", withKey, []string{"emulator", "--sdkappid", "1", "--max-conns", "0"}, exitUsage, "invalid --max-conns 0: want a positive number"},
+		{"negative max-header-bytes", withKey, []string{"emulator", "--sdkappid", "1", "--max-header-bytes", "-5"}, exitUsage, "invalid --max-header-bytes -5"},
 		{"demo takes no arguments", cli{}, []string{"demo", "now"}, exitUsage, "unexpected argument"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -198,6 +208,114 @@ func TestEmulatorCommandErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q", r.Code, r.Stderr, tt.code, tt.wantErr)
 			}
 		})
+	}
+}
+
+// signedQuery returns the query of a call signed as administrator with
+// testKey for app 1400000001.
+func signedQuery(t *testing.T) string {
+	t.Helper()
+	sig, err := auth.GenUserSig(1400000001, testKey, "administrator", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return url.Values{"sdkappid": {"1400000001"}, "identifier": {"administrator"}, "usersig": {sig},
+		"random": {"1"}, "contenttype": {"json"}}.Encode()
+}
+
+// rawCall is a complete group_get call, as its client sends it.
+func rawCall(query string) string {
+	body := `{"From_Account":"alice"}`
+	return fmt.Sprintf("POST /v4/sns/group_get?%s HTTP/1.1\r\nHost: emulator\r\nContent-Length: %d\r\n\r\n%s", query, len(body), body)
+}
+
+// dialEmulator opens a raw connection to baseURL, closed when the test
+// ends.
+func dialEmulator(t *testing.T, baseURL string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", strings.TrimPrefix(baseURL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// closedWithin reports whether the server closes c within d, and what
+// it sent.
+func closedWithin(c net.Conn, d time.Duration) (bool, string) {
+	c.SetReadDeadline(time.Now().Add(d))
+	b, err := io.ReadAll(c)
+	return !errors.Is(err, os.ErrDeadlineExceeded), string(b)
+}
+
+// TestEmulatorCommandTimeouts: --read-timeout cuts off a slow body and
+// --idle-timeout closes an idle keep-alive connection (the defaults are
+// 30 s and 1 min; the margins here are 10 s).
+func TestEmulatorCommandTimeouts(t *testing.T) {
+	t.Parallel()
+	r := startEmulatorCmd(t, map[string]string{envSecretKey: testKey}, "--addr", "127.0.0.1:0", "--sdkappid", "1400000001",
+		"--read-timeout", "300ms", "--idle-timeout", "300ms")
+	q := signedQuery(t)
+
+	slow := dialEmulator(t, r.baseURL)
+	io.WriteString(slow, strings.SplitAfter(rawCall(q), "\r\n\r\n")[0]+`{"From`) // and no more
+	if closed, got := closedWithin(slow, 10*time.Second); !closed || !strings.Contains(got, `"ErrorCode":60003`) {
+		t.Errorf("slow body: closed %v, answer %q; want 60003 and the connection closed", closed, got)
+	}
+
+	idle := dialEmulator(t, r.baseURL)
+	io.WriteString(idle, rawCall(q))
+	idle.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(idle), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if closed, _ := closedWithin(idle, 10*time.Second); !closed {
+		t.Error("an idle connection is still open after 10s")
+	}
+	if code := r.stop(); code != exitOK {
+		t.Errorf("exit %d", code)
+	}
+}
+
+// TestEmulatorCommandConnLimits: with --max-conns 1, a second client
+// waits until the first closes; --max-header-bytes refuses larger
+// headers with HTTP 431.
+func TestEmulatorCommandConnLimits(t *testing.T) {
+	t.Parallel()
+	r := startEmulatorCmd(t, map[string]string{envSecretKey: testKey}, "--addr", "127.0.0.1:0", "--sdkappid", "1400000001",
+		"--max-conns", "1", "--max-header-bytes", "2048")
+	q := signedQuery(t)
+	first := dialEmulator(t, r.baseURL)
+	io.WriteString(first, rawCall(q))
+	first.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(first), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+
+	second := dialEmulator(t, r.baseURL)
+	io.WriteString(second, rawCall(q+"&pad="+strings.Repeat("x", 8192)))
+	br := bufio.NewReader(second)
+	second.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+	if _, err := br.Peek(1); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("a second connection was served while the first was open (%v)", err)
+	}
+	first.Close()
+	second.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err = http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatalf("the second connection was not served after the first closed: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("HTTP %d for 8 KB of query, want 431", resp.StatusCode)
+	}
+	if code := r.stop(); code != exitOK {
+		t.Errorf("exit %d", code)
 	}
 }
 

@@ -105,7 +105,7 @@ json output: {"From_Account", "CurrentSequence", "Lists": [{"GroupName",
 // printFriendLists writes the table output of "friends lists".
 func printFriendLists(w io.Writer, out friendListsOutput, members bool) error {
 	if len(out.Lists) == 0 {
-		_, err := fmt.Fprintf(w, "%s has no friend lists\n", out.FromAccount)
+		_, err := fmt.Fprintf(w, "%s has no friend lists\n", safeText(out.FromAccount))
 		return err
 	}
 	tw := newTable(w)
@@ -120,9 +120,9 @@ func printFriendLists(w io.Writer, out friendListsOutput, members bool) error {
 			n = strconv.FormatInt(*l.FriendNumber, 10)
 		}
 		if members {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", l.GroupName, n, strings.Join(l.ToAccount, ", "))
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", safeText(l.GroupName), n, safeText(strings.Join(l.ToAccount, ", ")))
 		} else {
-			fmt.Fprintf(tw, "%s\t%s\n", l.GroupName, n)
+			fmt.Fprintf(tw, "%s\t%s\n", safeText(l.GroupName), n)
 		}
 	}
 	return tw.Flush()
@@ -344,7 +344,7 @@ func printFriends(w io.Writer, out friendsOutput, tagList []string) error {
 	}
 	fmt.Fprintln(tw, strings.Join(append(head, "RESULT"), "\t"))
 	for _, f := range out.Friends {
-		row := []string{f.ToAccount}
+		row := []string{safeText(f.ToAccount)}
 		ts := timrest.Tags(f.Tags)
 		for _, t := range tagList {
 			row = append(row, cell(t, ts))
@@ -352,9 +352,9 @@ func printFriends(w io.Writer, out friendsOutput, tagList []string) error {
 		result := "ok"
 		switch {
 		case f.ResultCode != 0:
-			result = fmt.Sprintf("%d %s", f.ResultCode, f.ResultInfo)
+			result = fmt.Sprintf("%d %s", f.ResultCode, safeText(f.ResultInfo))
 		case f.Error != "":
-			result = f.Error
+			result = safeText(f.Error)
 		}
 		fmt.Fprintln(tw, strings.Join(append(row, result), "\t"))
 	}
@@ -373,8 +373,14 @@ func shortTag(t string) string {
 }
 
 // cell formats the value of the tag t for a table: "-" when absent,
-// lists comma-separated, the standard time tags in RFC 3339 UTC.
+// lists comma-separated, the standard time tags in RFC 3339 UTC, text
+// escaped for the terminal (safeText).
 func cell(t string, ts timrest.Tags) string {
+	return safeText(rawCell(t, ts))
+}
+
+// rawCell is cell before escaping.
+func rawCell(t string, ts timrest.Tags) string {
 	v, ok := ts.Get(t)
 	if !ok {
 		return "-"
@@ -385,7 +391,7 @@ func cell(t string, ts timrest.Tags) string {
 		if s == "" {
 			return `""`
 		}
-		return oneLine(s)
+		return s
 	case tag.KindInt:
 		n, _ := v.AsInt()
 		if t == timrest.TagAddTime || t == timrest.TagRemarkTime {

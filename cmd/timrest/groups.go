@@ -88,7 +88,7 @@ printed, and the command exits 1.`,
 						w.Write(b)
 						w.WriteByte('\n')
 					} else {
-						w.WriteString(id)
+						w.WriteString(safeText(id))
 						w.WriteByte('\n')
 					}
 				}

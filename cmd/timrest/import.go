@@ -2,14 +2,15 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -20,7 +21,14 @@ import (
 // Defaults of "friends import".
 const (
 	defaultImportBuffer = 50000
-	maxFailedShown      = 20 // failed records listed in the summary
+	maxShown            = 20 // invalid and failed records listed in the summary
+)
+
+// Limits of the flags of "friends import".
+const (
+	maxImportBuffer      = 1_000_000 // --buffer: about 2 × this many records are held
+	maxImportConcurrency = 256
+	minMaxLineBytes      = 1 << 10
 )
 
 // newFriendsImportCmd returns "friends import" (v4/sns/friend_import).
@@ -30,48 +38,83 @@ func newFriendsImportCmd(a *app) *cobra.Command {
 		file         string
 		format       string
 		failuresPath string
+		journalPath  string
 		dryRun       bool
+		multiline    bool
 		concurrency  int
 		buffer       int
+		maxLine      int
 	)
 	cmd := &cobra.Command{
-		Use:   "import --file F [--from U] [--format csv|jsonl] [--failures FILE] [--dry-run]",
+		Use:   "import --file F [--from U] [--format csv|jsonl] [--failures FILE] [--journal FILE] [--dry-run]",
 		Short: "Import friends from a CSV or JSON Lines file (v4/sns/friend_import)",
 		Long: `Import friend relations from --file ("-": stdin), read as a stream.
 
 Formats (--format auto, the default: by the extension .csv, or .jsonl, .ndjson
 or .json; otherwise by the content: JSON Lines when it starts with "{", CSV
-otherwise):
+otherwise). Input is UTF-8 (a byte order mark is allowed; UTF-16 is refused).
 
   CSV with a header row naming the columns, in any order: From_Account,
   To_Account, AddSource, Remark, GroupName (list names separated by ";"),
   AddWording, AddTime (Unix seconds). To_Account and AddSource are required;
-  From_Account unless --from is given. Empty cells are absent fields.
+  From_Account unless --from is given. Empty cells are absent fields. Fields
+  may be quoted ("Hi, ""Bob"""); a quoted field may not span lines unless
+  --multiline is given, so a stray quote cannot swallow the lines after it:
+  the line is refused and the next line is read as a record of its own. A
+  first line "#TYPE ..." (Windows PowerShell's Export-Csv) is skipped.
 
   JSON Lines: one AddFriendItem object a line, as the API takes it, with
   From_Account: {"From_Account":"alice","To_Account":"bob",
   "AddSource":"AddSource_Type_Web","GroupName":["work"],"Remark":"Bobby"}.
-  RemarkTime and CustomItem can be given too. Blank lines are skipped.
+  RemarkTime and CustomItem can be given too. Names are case-sensitive and
+  may appear once; unknown names are refused. Blank lines are skipped.
 
 With --from, records may leave From_Account out; one that names another
-account is invalid. The columns (fields) Line, ResultCode and Error, which
---failures writes, are ignored.
+account is invalid. The columns (fields) Line, ResultCode, Error and Input,
+which --failures writes, are ignored.
 
-Every record is checked with the client's rules (the OpenAPI document's)
-before anything is sent; an invalid record is reported with its line and not
-sent. Records are grouped by From_Account in requests of up to 1000; one
-account's requests go one after another, up to --concurrency accounts at
-once, under the client's rate limit and retries. Records of one account need
-not be contiguous; at most --buffer records wait to fill batches (the largest
-are sent when it is full), so memory stays flat whatever the file size.
+Every line of the input is accounted for: the summary counts the lines read,
+the lines that hold no record (the header, blank lines) and every record, as
+imported, invalid, failed or not sent. A record is invalid when it cannot be
+read (bad CSV or JSON, a line longer than --max-line-bytes, text that is not
+UTF-8, a time that is not Unix seconds between 1970 and 2106) or breaks the
+client's rules (the OpenAPI document's); it is reported with its line and
+field and not sent.
 
-Output: a summary on stdout (json: records, imported, invalid, failed,
-not_sent, failed_by_code, the invalid records and the first failed ones by
-line; table: the same for people), and a progress bar on stderr when stderr
-is a terminal. --failures FILE writes every record that was not imported, in
-the input's format with Line, ResultCode and Error added, ready to be
-imported again once fixed. --dry-run checks every record and sends nothing
-(it needs no key); --failures then gets the invalid ones.
+Records are grouped by From_Account in requests of up to 1000; one account's
+requests go one after another, up to --concurrency accounts at once, under
+the client's rate limit and retries. Records of one account need not be
+contiguous; at most --buffer records wait to fill batches (the largest are
+sent when it is full), so memory stays flat whatever the file size.
+
+Duplicates: records are applied in input order for each From_Account, so when
+the same From_Account -> To_Account appears more than once, every record is
+sent, one after the other, and the last one wins (the service keeps the
+fields each sets; GroupName replaces the lists). This holds wherever the
+records are in the file.
+
+Output: a summary on stdout (json or table: lines, records, imported,
+invalid, failed, not sent, failed by code, and the first 20 invalid and
+failed records by line), and a progress bar on stderr when stderr is a
+terminal. --failures FILE writes every record that was not imported, in the
+input's format and order with Line, ResultCode and Error added (and, for a
+CSV line that could not be read as a record, its text in Input), ready to be
+imported again once fixed. A record whose relation a later record set (that
+one was imported) is left out, since importing it again would undo the later
+one; the summary counts it as superseded. It is written to FILE.tmp-* and renamed when the
+import ends, so FILE never holds a partial file. --dry-run checks every
+record and sends nothing (it needs no key); --failures then gets the invalid
+ones.
+
+--journal FILE makes the import resumable after a crash (kill -9, power
+loss): the settled outcome of every request (imported, or refused for the
+item) is appended to FILE as it completes. Run the same command again with
+the same input and journal, and it sends only what is not settled (a request
+that failed as a whole is sent again), then ends with the summary and
+failures file of an uninterrupted run. The journal records which input (size and SHA-256),
+settings, app and service it was written for, and is refused for any other;
+--file must then be a regular file (stdin redirected from a file works, a
+pipe does not). One import at a time may use a journal.
 
 Ctrl-C stops sending: requests in flight are cut off, and the summary counts
 what was imported, failed and not sent. A regular file (also as stdin) is
@@ -85,7 +128,7 @@ Exit status: 0 when every record was imported (or, with --dry-run, is valid);
 1 when some failed or were not sent; 2 on a bad command line, configuration
 or input: a bad header, or any invalid record (the valid ones are still
 imported).`,
-		Example: `  timrest friends import --file friends.csv --failures failed.csv
+		Example: `  timrest friends import --file friends.csv --failures failed.csv --journal friends.journal
   timrest friends import --from alice --file alice.jsonl --dry-run
   generate-friends | timrest friends import --file - --format jsonl -o json > summary.json`,
 		Args:                  noArgs,
@@ -104,11 +147,19 @@ imported).`,
 			default:
 				return usageErrorf("invalid --format: want auto, csv or jsonl")
 			}
-			if concurrency < 1 {
-				return usageErrorf("invalid --concurrency: want 1 or more")
-			}
-			if buffer < 1 {
-				return usageErrorf("invalid --buffer: want 1 or more")
+			switch {
+			case concurrency < 1 || concurrency > maxImportConcurrency:
+				return usageErrorf("invalid --concurrency: want 1 to %d", maxImportConcurrency)
+			case buffer < 1 || buffer > maxImportBuffer:
+				return usageErrorf("invalid --buffer: want 1 to %d", maxImportBuffer)
+			case maxLine < minMaxLineBytes || maxLine > maxMaxLineBytes:
+				return usageErrorf("invalid --max-line-bytes: want %d to %d", minMaxLineBytes, maxMaxLineBytes)
+			case failuresPath == "-":
+				return usageErrorf("--failures -: stdout carries the summary; name a file")
+			case journalPath == "-":
+				return usageErrorf("--journal -: the journal must be a file")
+			case journalPath != "" && dryRun:
+				return usageErrorf("--journal with --dry-run: a dry run sends nothing to resume")
 			}
 			out, err := a.output(cmd)
 			if err != nil {
@@ -125,41 +176,74 @@ imported).`,
 			}
 
 			in := a.stdin
-			regular := false // a regular file is read to the end after a stop
-			if f, ok := in.(*os.File); ok && file == "-" {
-				if st, err := f.Stat(); err == nil {
-					regular = st.Mode().IsRegular()
-				}
-			}
+			inFile, _ := in.(*os.File)
 			if file != "-" {
 				f, err := os.Open(file)
 				if err != nil {
 					return usageErrorf("cannot read --file: %v", err)
 				}
 				defer f.Close()
-				if st, err := f.Stat(); err == nil {
-					regular = st.Mode().IsRegular()
-				}
-				in = f
+				in, inFile = f, f
 			}
-			br := bufio.NewReaderSize(in, 64<<10)
-			fileFormat := detectFormat(format, file, br)
-			rr, err := newRecordReader(fileFormat, br, from)
-			if err != nil {
+			regular := false // a regular file is read to the end after a stop
+			var inStat os.FileInfo
+			if inFile != nil {
+				if st, err := inFile.Stat(); err == nil {
+					inStat, regular = st, st.Mode().IsRegular()
+				}
+			}
+			if err := a.checkOutputs(inStat, map[string]string{"--failures": failuresPath, "--journal": journalPath}); err != nil {
+				return err
+			}
+			var jh journalHeader
+			if journalPath != "" {
+				if inFile == nil {
+					return usageErrorf("--journal needs --file to be a regular file (a pipe cannot be matched to a journal)")
+				}
+				if jh.InputBytes, jh.InputSHA256, err = inputIdentity(cmd.Context(), inFile); err != nil {
+					if cmd.Context().Err() != nil {
+						return errInterrupted
+					}
+					return usageErrorf("--journal: %v", err)
+				}
+			}
+
+			// Reading the header may wait on a pipe: Ctrl-C ends the wait.
+			var (
+				fileFormat string
+				rr         recordReader
+			)
+			if err := untilDone(cmd.Context(), func() error {
+				br := bufio.NewReaderSize(in, 64<<10)
+				f := detectFormat(format, file, br)
+				r, err := newRecordReader(f, br, readOptions{from: from, multiline: multiline, maxLine: maxLine})
+				fileFormat, rr = f, r
+				return err
+			}); err != nil {
 				return err
 			}
 
-			sum := &importSummary{file: file, format: fileFormat, dryRun: dryRun, byCode: map[string]int{}, failuresFile: failuresPath}
+			sum := &importSummary{file: file, format: fileFormat, dryRun: dryRun, byCode: map[string]int{}, failuresFile: failuresPath, journalFile: journalPath}
 			im := &importer{client: c, dryRun: dryRun, workers: concurrency, buffer: buffer, drain: regular, scrub: a.scrub, sum: sum}
+			if !dryRun {
+				im.later = newSuperseding()
+			}
+			var ff *failuresFile
 			if failuresPath != "" {
-				ff, err := createFailures(failuresPath, file)
-				if err != nil {
+				if ff, err = createFailures(failuresPath, fileFormat); err != nil {
 					return err
 				}
-				defer ff.Close()
-				if im.failures, err = newFailureWriter(fileFormat, ff); err != nil {
-					return fmt.Errorf("cannot write --failures: %w", err)
+				defer ff.abort() // after finish, only closes
+				im.failures = ff
+			}
+			if journalPath != "" {
+				jh.Version, jh.Command, jh.Format, jh.From, jh.Multiline, jh.MaxLineBytes = journalVersion, "friends import", fileFormat, from, multiline, maxLine
+				jh.SDKAppID, jh.BaseURL = c.Signer().SDKAppID(), c.BaseURL()
+				if im.journal, err = openJournal(journalPath, jh, a.now); err != nil {
+					return err
 				}
+				defer im.journal.close()
+				sum.requests = im.journal.requests
 			}
 			if a.terminal(a.stderr) {
 				total := int64(-1)
@@ -179,6 +263,17 @@ imported).`,
 			began := a.now()
 			stopErr := im.run(cmd.Context(), rr)
 			im.progress.finish(stopErr == nil && !sum.interrupted)
+			if ff != nil && im.writeErr == nil {
+				if sum.superseded, err = ff.finish(im.later.dropper()); err != nil {
+					im.writeErr = fmt.Errorf("cannot write --failures: %w", err)
+				}
+			}
+			if err := im.journal.close(); err != nil && im.writeErr == nil {
+				im.writeErr = fmt.Errorf("cannot write --journal: %w", err)
+			}
+			if sum.resumed > 0 {
+				fmt.Fprintf(a.stderr, "resumed from --journal %s: %d records were settled by earlier runs and not sent again\n", safeText(journalPath), sum.resumed)
+			}
 			sum.seconds = a.now().Sub(began).Seconds()
 			if out == outputJSON {
 				err = writeJSON(a.stdout, sum.report())
@@ -196,26 +291,94 @@ imported).`,
 	fs.StringVar(&from, "from", "", "the From_Account of records that name none")
 	fs.StringVar(&format, "format", "auto", "input format: auto, csv or jsonl")
 	fs.StringVar(&failuresPath, "failures", "", "write the records that were not imported to this file, in the input format")
+	fs.StringVar(&journalPath, "journal", "", "record each request's outcome in this file, to resume after a crash")
 	fs.BoolVar(&dryRun, "dry-run", false, "check every record and send nothing")
-	fs.IntVar(&concurrency, "concurrency", timrest.DefaultConcurrency, "From_Accounts imported at once")
-	fs.IntVar(&buffer, "buffer", defaultImportBuffer, "records held in memory to fill batches")
+	fs.BoolVar(&multiline, "multiline", false, "allow quoted CSV fields to span lines")
+	fs.IntVar(&concurrency, "concurrency", timrest.DefaultConcurrency, fmt.Sprintf("From_Accounts imported at once (1 to %d)", maxImportConcurrency))
+	fs.IntVar(&buffer, "buffer", defaultImportBuffer, fmt.Sprintf("records held in memory to fill batches (1 to %d)", maxImportBuffer))
+	fs.IntVar(&maxLine, "max-line-bytes", defaultMaxLineBytes, "the longest line (and --multiline record) read; longer ones are refused")
 	return cmd
 }
 
-// createFailures creates the --failures file, refusing the input file.
-func createFailures(path, input string) (*os.File, error) {
-	if input != "-" {
-		a, errA := os.Stat(path)
-		b, errB := os.Stat(input)
-		if errA == nil && errB == nil && os.SameFile(a, b) {
-			return nil, usageErrorf("--failures names the input file: it would be overwritten")
+// checkOutputs refuses output files (flag → path; "" when not given)
+// that would destroy or mix with the input or each other: a file that is
+// the input (in, nil when unknown) by device and inode, whatever its
+// name, also when the input is stdin; two flags naming one file, also
+// through links to its folder; and stdout or stderr redirected to the
+// input or to an output file. When stderr is the input, the refusal is
+// written to stdout instead (or nowhere), not into the input.
+func (a *app) checkOutputs(in os.FileInfo, outs map[string]string) error {
+	type named struct {
+		what string
+		st   os.FileInfo // the file, when it exists
+		dir  os.FileInfo // its folder
+		base string
+	}
+	var files []named
+	for _, flag := range slices.Sorted(maps.Keys(outs)) {
+		path := outs[flag]
+		if path == "" {
+			continue
+		}
+		n := named{what: flag, base: filepath.Base(path)}
+		n.st, _ = os.Stat(path)
+		n.dir, _ = os.Stat(filepath.Dir(path))
+		files = append(files, n)
+	}
+	same := func(x, y os.FileInfo) bool { return x != nil && y != nil && os.SameFile(x, y) }
+	for i, f := range files {
+		if in != nil && same(f.st, in) {
+			return usageErrorf("%s names the input file: it would be overwritten", f.what)
+		}
+		for _, g := range files[:i] {
+			if same(f.st, g.st) || (f.base == g.base && same(f.dir, g.dir)) {
+				return usageErrorf("%s and %s name the same file", g.what, f.what)
+			}
 		}
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, usageErrorf("cannot create --failures: %v", err)
+	stat := func(w io.Writer) os.FileInfo {
+		if f, ok := w.(*os.File); ok {
+			if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+				return st
+			}
+		}
+		return nil
 	}
-	return f, nil
+	stdout, stderr := stat(a.stdout), stat(a.stderr)
+	if in != nil && same(stderr, in) {
+		a.stderr = io.Discard
+		if !same(stdout, in) {
+			a.stderr = a.stdout
+		}
+		return usageErrorf("stderr is the input file: the output would be written into it")
+	}
+	for _, std := range []struct {
+		name string
+		st   os.FileInfo
+	}{{"stdout", stdout}, {"stderr", stderr}} {
+		if in != nil && same(std.st, in) {
+			return usageErrorf("%s is the input file: the output would be written into it", std.name)
+		}
+		for _, o := range files {
+			if same(std.st, o.st) {
+				return usageErrorf("%s is the %s file", std.name, o.what)
+			}
+		}
+	}
+	return nil
+}
+
+// untilDone runs f and returns its error, or errInterrupted as soon as
+// ctx ends (f is then left to finish on its own, its result unused).
+func untilDone(ctx context.Context, f func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return errInterrupted
+	}
 }
 
 // dryRunClient returns a client for --dry-run: it checks requests with
@@ -238,19 +401,25 @@ type importSummary struct {
 	file, format string
 	dryRun       bool
 	failuresFile string
+	journalFile  string
 
+	lines, skippedLines                                          int
 	records, imported, valid, invalid, failed, notSent, requests int
+	resumed                                                      int // records accounted for from the journal
+	notChecked                                                   int // a dry run's records not checked (it stopped)
+	superseded                                                   int // not imported, left out of --failures (see superseding)
 	byCode                                                       map[string]int
 
-	invalidRecords []invalidRecord
-	failedRecords  []failedRecord // the first maxFailedShown by line
+	invalidRecords []invalidRecord // the first maxShown by line
+	invalidOmitted int
+	failedRecords  []failedRecord // the first maxShown by line
 	failedOmitted  int
 
-	complete, interrupted bool
-	lastLine              int    // the line of the last record read
-	stoppedReason         string // why records were not sent
-	readErr               error
-	seconds               float64
+	inputRead, interrupted bool
+	lastLine               int    // the line of the last record read
+	stoppedReason          string // why records were not sent
+	readErr                error
+	seconds                float64
 }
 
 // invalidRecord is a record refused before sending.
@@ -270,82 +439,120 @@ type failedRecord struct {
 	Error string `json:"error"`
 }
 
-// addFailed keeps f if it is among the first maxFailedShown by line.
+// keepFirst inserts x into list (sorted by line, at most maxShown long)
+// when it is among the first maxShown by line, and returns the list and
+// whether a record was left out of it.
+func keepFirst[T any](list []T, x T, line func(T) int) ([]T, bool) {
+	i, _ := slices.BinarySearchFunc(list, line(x), func(y T, l int) int { return line(y) - l })
+	if i >= maxShown {
+		return list, true
+	}
+	list = slices.Insert(list, i, x)
+	if len(list) > maxShown {
+		return list[:maxShown], true
+	}
+	return list, false
+}
+
+// addFailed keeps f if it is among the first maxShown by line.
 func (s *importSummary) addFailed(f failedRecord) {
-	i, _ := slices.BinarySearchFunc(s.failedRecords, f.Line, func(x failedRecord, line int) int { return x.Line - line })
-	if i >= maxFailedShown {
-		s.failedOmitted++
-		return
-	}
-	s.failedRecords = slices.Insert(s.failedRecords, i, f)
-	if len(s.failedRecords) > maxFailedShown {
-		s.failedRecords = s.failedRecords[:maxFailedShown]
+	var omitted bool
+	if s.failedRecords, omitted = keepFirst(s.failedRecords, f, func(r failedRecord) int { return r.Line }); omitted {
 		s.failedOmitted++
 	}
+}
+
+// addInvalid keeps r if it is among the first maxShown by line.
+func (s *importSummary) addInvalid(r invalidRecord) {
+	var omitted bool
+	if s.invalidRecords, omitted = keepFirst(s.invalidRecords, r, func(r invalidRecord) int { return r.Line }); omitted {
+		s.invalidOmitted++
+	}
+}
+
+// complete reports whether the whole input was read and every record
+// imported (or, for a dry run, found valid).
+func (s *importSummary) complete() bool {
+	if s.dryRun {
+		return s.inputRead && !s.interrupted && s.valid == s.records
+	}
+	return s.inputRead && s.imported == s.records
 }
 
 // importReport is the JSON summary of an import.
 type importReport struct {
-	File                 string          `json:"file"`
-	Format               string          `json:"format"`
-	Records              int             `json:"records"`
-	Imported             int             `json:"imported"`
-	Invalid              int             `json:"invalid"`
-	Failed               int             `json:"failed"`
-	NotSent              int             `json:"not_sent"`
-	FailedByCode         map[string]int  `json:"failed_by_code"`
-	Batches              int             `json:"batches"`
-	Complete             bool            `json:"complete"`
-	LastLine             int             `json:"last_line,omitempty"`
-	Interrupted          bool            `json:"interrupted"`
-	Stopped              string          `json:"stopped,omitempty"`
-	FailuresFile         string          `json:"failures_file,omitempty"`
-	InvalidRecords       []invalidRecord `json:"invalid_records"`
-	FailedRecords        []failedRecord  `json:"failed_records"`
-	FailedRecordsOmitted int             `json:"failed_records_omitted,omitempty"`
-	Seconds              float64         `json:"seconds"`
+	File                  string          `json:"file"`
+	Format                string          `json:"format"`
+	Lines                 int             `json:"lines"`
+	SkippedLines          int             `json:"skipped_lines"`
+	Records               int             `json:"records"`
+	Imported              int             `json:"imported"`
+	Invalid               int             `json:"invalid"`
+	Failed                int             `json:"failed"`
+	NotSent               int             `json:"not_sent"`
+	Superseded            int             `json:"superseded,omitempty"`
+	FailedByCode          map[string]int  `json:"failed_by_code"`
+	Batches               int             `json:"batches"`
+	Complete              bool            `json:"complete"`
+	InputRead             bool            `json:"input_read"`
+	LastLine              int             `json:"last_line,omitempty"`
+	Interrupted           bool            `json:"interrupted"`
+	Stopped               string          `json:"stopped,omitempty"`
+	FailuresFile          string          `json:"failures_file,omitempty"`
+	JournalFile           string          `json:"journal_file,omitempty"`
+	InvalidRecords        []invalidRecord `json:"invalid_records"`
+	InvalidRecordsOmitted int             `json:"invalid_records_omitted,omitempty"`
+	FailedRecords         []failedRecord  `json:"failed_records"`
+	FailedRecordsOmitted  int             `json:"failed_records_omitted,omitempty"`
+	Seconds               float64         `json:"seconds"`
 }
 
 // checkReport is the JSON summary of a --dry-run.
 type checkReport struct {
-	File           string          `json:"file"`
-	Format         string          `json:"format"`
-	DryRun         bool            `json:"dry_run"`
-	Records        int             `json:"records"`
-	Valid          int             `json:"valid"`
-	Invalid        int             `json:"invalid"`
-	Complete       bool            `json:"complete"`
-	Interrupted    bool            `json:"interrupted"`
-	FailuresFile   string          `json:"failures_file,omitempty"`
-	InvalidRecords []invalidRecord `json:"invalid_records"`
-	Seconds        float64         `json:"seconds"`
+	File                  string          `json:"file"`
+	Format                string          `json:"format"`
+	DryRun                bool            `json:"dry_run"`
+	Lines                 int             `json:"lines"`
+	SkippedLines          int             `json:"skipped_lines"`
+	Records               int             `json:"records"`
+	Valid                 int             `json:"valid"`
+	Invalid               int             `json:"invalid"`
+	NotChecked            int             `json:"not_checked"`
+	Complete              bool            `json:"complete"`
+	InputRead             bool            `json:"input_read"`
+	Interrupted           bool            `json:"interrupted"`
+	FailuresFile          string          `json:"failures_file,omitempty"`
+	InvalidRecords        []invalidRecord `json:"invalid_records"`
+	InvalidRecordsOmitted int             `json:"invalid_records_omitted,omitempty"`
+	Seconds               float64         `json:"seconds"`
 }
 
-// sortedInvalid returns the invalid records by line.
-func (s *importSummary) sortedInvalid() []invalidRecord {
-	out := slices.Clone(s.invalidRecords)
-	if out == nil {
-		out = []invalidRecord{}
+// shownInvalid returns the invalid records listed in the summary.
+func (s *importSummary) shownInvalid() []invalidRecord {
+	if s.invalidRecords == nil {
+		return []invalidRecord{}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
-	return out
+	return s.invalidRecords
 }
 
 // report returns the JSON summary.
 func (s *importSummary) report() any {
 	secs := float64(int64(s.seconds*1000)) / 1000
 	if s.dryRun {
-		return checkReport{File: s.file, Format: s.format, DryRun: true, Records: s.records, Valid: s.valid, Invalid: s.invalid,
-			Complete: s.complete, Interrupted: s.interrupted, FailuresFile: s.failuresFile, InvalidRecords: s.sortedInvalid(), Seconds: secs}
+		return checkReport{File: s.file, Format: s.format, DryRun: true, Lines: s.lines, SkippedLines: s.skippedLines,
+			Records: s.records, Valid: s.valid, Invalid: s.invalid, NotChecked: s.notChecked, Complete: s.complete(), InputRead: s.inputRead,
+			Interrupted: s.interrupted, FailuresFile: s.failuresFile, InvalidRecords: s.shownInvalid(),
+			InvalidRecordsOmitted: s.invalidOmitted, Seconds: secs}
 	}
-	r := importReport{File: s.file, Format: s.format, Records: s.records, Imported: s.imported, Invalid: s.invalid,
-		Failed: s.failed, NotSent: s.notSent, FailedByCode: s.byCode, Batches: s.requests, Complete: s.complete,
-		Interrupted: s.interrupted, FailuresFile: s.failuresFile, InvalidRecords: s.sortedInvalid(),
-		FailedRecords: s.failedRecords, FailedRecordsOmitted: s.failedOmitted, Seconds: secs}
+	r := importReport{File: s.file, Format: s.format, Lines: s.lines, SkippedLines: s.skippedLines, Records: s.records,
+		Imported: s.imported, Invalid: s.invalid, Failed: s.failed, NotSent: s.notSent, Superseded: s.superseded, FailedByCode: s.byCode,
+		Batches: s.requests, Complete: s.complete(), InputRead: s.inputRead, Interrupted: s.interrupted,
+		FailuresFile: s.failuresFile, JournalFile: s.journalFile, InvalidRecords: s.shownInvalid(),
+		InvalidRecordsOmitted: s.invalidOmitted, FailedRecords: s.failedRecords, FailedRecordsOmitted: s.failedOmitted, Seconds: secs}
 	if r.FailedRecords == nil {
 		r.FailedRecords = []failedRecord{}
 	}
-	if !s.complete {
+	if !s.inputRead {
 		r.LastLine = s.lastLine
 	}
 	if s.stoppedReason != "" && !s.interrupted {
@@ -354,14 +561,19 @@ func (s *importSummary) report() any {
 	return r
 }
 
-// printTable writes the summary for people.
+// printTable writes the summary for people. Texts from the input and the
+// service are escaped (see safeText).
 func (s *importSummary) printTable(w io.Writer) error {
 	tw := newTable(w)
-	fmt.Fprintf(tw, "file\t%s (%s)\n", s.file, s.format)
+	fmt.Fprintf(tw, "file\t%s (%s)\n", safeText(s.file), s.format)
+	fmt.Fprintf(tw, "lines\t%d (%d without a record: header, blank)\n", s.lines, s.skippedLines)
 	fmt.Fprintf(tw, "records\t%d\n", s.records)
 	if s.dryRun {
 		fmt.Fprintf(tw, "valid\t%d\n", s.valid)
 		fmt.Fprintf(tw, "invalid\t%d\n", s.invalid)
+		if s.notChecked > 0 {
+			fmt.Fprintf(tw, "not checked\t%d\n", s.notChecked)
+		}
 	} else {
 		fmt.Fprintf(tw, "imported\t%d\n", s.imported)
 		fmt.Fprintf(tw, "invalid\t%d\n", s.invalid)
@@ -375,29 +587,39 @@ func (s *importSummary) printTable(w io.Writer) error {
 		}
 		fmt.Fprintf(tw, "failed\t%d%s\n", s.failed, codes)
 		fmt.Fprintf(tw, "not sent\t%d\n", s.notSent)
+		if s.superseded > 0 {
+			fmt.Fprintf(tw, "superseded\t%d (not imported, but a later record of the relation was: left out of --failures)\n", s.superseded)
+		}
 		fmt.Fprintf(tw, "batches\t%d\n", s.requests)
 	}
+	fmt.Fprintf(tw, "complete\t%s\n", yesNo(s.complete()))
 	switch {
 	case s.interrupted:
 		fmt.Fprintf(tw, "stopped\tinterrupted\n")
 	case s.stoppedReason != "":
-		fmt.Fprintf(tw, "stopped\t%s\n", s.stoppedReason)
+		fmt.Fprintf(tw, "stopped\t%s\n", safeText(s.stoppedReason))
 	}
-	if !s.complete {
+	if !s.inputRead {
 		fmt.Fprintf(tw, "input\tread up to line %d\n", s.lastLine)
 	}
 	if s.failuresFile != "" {
-		fmt.Fprintf(tw, "failures\t%s\n", s.failuresFile)
+		fmt.Fprintf(tw, "failures\t%s\n", safeText(s.failuresFile))
+	}
+	if s.journalFile != "" {
+		fmt.Fprintf(tw, "journal\t%s\n", safeText(s.journalFile))
 	}
 	fmt.Fprintf(tw, "time\t%.1fs\n", s.seconds)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	for _, r := range s.sortedInvalid() {
-		fmt.Fprintf(w, "line %d: invalid: %s\n", r.Line, r.Error)
+	for _, r := range s.shownInvalid() {
+		fmt.Fprintf(w, "line %d: invalid: %s\n", r.Line, safeText(r.Error))
+	}
+	if s.invalidOmitted > 0 {
+		fmt.Fprintf(w, "... and %d more invalid records\n", s.invalidOmitted)
 	}
 	for _, r := range s.failedRecords {
-		fmt.Fprintf(w, "line %d: failed: %s -> %s: %s\n", r.Line, r.From, r.To, r.Error)
+		fmt.Fprintf(w, "line %d: failed: %s -> %s: %s\n", r.Line, safeText(r.From), safeText(r.To), safeText(r.Error))
 	}
 	if s.failedOmitted > 0 {
 		_, err := fmt.Fprintf(w, "... and %d more failed records\n", s.failedOmitted)
@@ -406,20 +628,41 @@ func (s *importSummary) printTable(w io.Writer) error {
 	return nil
 }
 
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
 // result is the command's error: nil when every record was imported
 // (or, for a dry run, is valid); a usage error (exit 2) when some record
 // was invalid; else an error (exit 1) saying what was not imported.
 func (s *importSummary) result(stopErr, writeErr error) error {
 	if s.dryRun {
-		switch {
-		case s.invalid > 0:
-			return usageErrorf("%d of %d records are invalid", s.invalid, s.records)
-		case s.interrupted:
-			return errors.New("interrupted: not every record was checked")
-		case writeErr != nil:
-			return fmt.Errorf("cannot write --failures: %w", writeErr)
+		var parts []string
+		if s.invalid > 0 {
+			parts = append(parts, fmt.Sprintf("%d of %d records are invalid", s.invalid, s.records))
 		}
-		return nil
+		if s.notChecked > 0 {
+			parts = append(parts, fmt.Sprintf("%d not checked", s.notChecked))
+		}
+		if s.interrupted {
+			parts = append(parts, "interrupted: not every record was checked")
+		}
+		if writeErr != nil {
+			parts = append(parts, writeErr.Error())
+		}
+		if !s.inputRead && !s.interrupted {
+			parts = append(parts, fmt.Sprintf("input read up to line %d", s.lastLine))
+		}
+		switch {
+		case len(parts) == 0:
+			return nil
+		case s.invalid > 0:
+			return usageErrorf("%s", strings.Join(parts, "; "))
+		}
+		return errors.New(strings.Join(parts, "; "))
 	}
 	var parts []string
 	if s.invalid > 0 {
@@ -437,11 +680,11 @@ func (s *importSummary) result(stopErr, writeErr error) error {
 	case stopErr != nil:
 		parts = append(parts, "stopped: "+shortErr(stopErr))
 	}
-	if !s.complete && s.readErr == nil {
+	if !s.inputRead && s.readErr == nil {
 		parts = append(parts, fmt.Sprintf("input read up to line %d", s.lastLine))
 	}
 	if writeErr != nil && !errors.Is(stopErr, writeErr) {
-		parts = append(parts, "cannot write --failures: "+writeErr.Error())
+		parts = append(parts, writeErr.Error())
 	}
 	if len(parts) == 0 {
 		return nil

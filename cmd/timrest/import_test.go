@@ -284,7 +284,7 @@ func TestImportInterrupted(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.Stdout), &sum); err != nil {
 		t.Fatalf("%v: %s", err, r.Stdout)
 	}
-	if !sum.Interrupted || !sum.Complete || sum.Records != n || sum.Imported+sum.Failed+sum.Invalid+sum.NotSent != n || sum.NotSent == 0 || sum.Imported == 0 {
+	if !sum.Interrupted || !sum.InputRead || sum.Records != n || sum.Imported+sum.Failed+sum.Invalid+sum.NotSent != n || sum.NotSent == 0 || sum.Imported == 0 {
 		t.Errorf("summary %+v for %d records", sum, n)
 	}
 	if !strings.Contains(r.Stderr, "interrupted") || !strings.Contains(r.Stderr, fmt.Sprintf("%d of %d records imported", sum.Imported, n)) {
@@ -472,7 +472,7 @@ func TestImportStreams(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.Stdout), &sum); err != nil {
 		t.Fatal(err)
 	}
-	if sum.Records != total || sum.Failed != total || sum.FailedByCode["30003"] != total || len(sum.FailedRecords) != maxFailedShown || sum.FailedRecordsOmitted != total-maxFailedShown {
+	if sum.Records != total || sum.Failed != total || sum.FailedByCode["30003"] != total || len(sum.FailedRecords) != maxShown || sum.FailedRecordsOmitted != total-maxShown {
 		t.Errorf("summary: records %d, failed %d, by code %v, %d failed records shown, %d omitted", sum.Records, sum.Failed, sum.FailedByCode, len(sum.FailedRecords), sum.FailedRecordsOmitted)
 	}
 	t.Logf("%d of %d lines read while the first request was held", read, total)

@@ -12,13 +12,19 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	api "github.com/timrest/timrest/gen"
+	"github.com/timrest/timrest/tag"
 )
 
 // This file reads and writes the record files of "friends import": CSV
 // with a header row, and JSON Lines in the API's AddFriendItem shape with
-// From_Account. Both are read one record at a time.
+// From_Account. Both are read one bounded line at a time (lines.go), so
+// that every line of the input is accounted for.
 
 // Input formats.
 const (
@@ -39,6 +45,7 @@ const (
 	colLine       = "Line"
 	colResultCode = "ResultCode"
 	colError      = "Error"
+	colInput      = "Input" // the text of a line that could not be read as a record
 )
 
 // csvColumns are the record columns of a CSV file, in the order
@@ -46,13 +53,22 @@ const (
 var csvColumns = []string{colFrom, colTo, colAddSource, colRemark, colGroupName, colAddWording, colAddTime}
 
 // infoColumns are the columns --failures adds after the record's.
-var infoColumns = []string{colLine, colResultCode, colError}
+var infoColumns = []string{colLine, colResultCode, colError, colInput}
 
 // groupSep separates list names in the GroupName column.
 const groupSep = ";"
 
-// utf8BOM starts some files written on Windows.
-const utf8BOM = "\ufeff"
+// maxUnixTime is the latest AddTime and RemarkTime accepted: the largest
+// 32-bit unsigned number of seconds (2106-02-07). A larger value is a
+// mistake, such as milliseconds.
+const maxUnixTime = 1<<32 - 1
+
+// readOptions are the settings of a record reader.
+type readOptions struct {
+	from      string // --from: the From_Account of records that name none
+	multiline bool   // --multiline: CSV quoted fields may hold line breaks
+	maxLine   int    // --max-line-bytes: the longest line (and record)
+}
 
 // record is one friend relation to import: a line (or CSV record) of
 // the input.
@@ -60,21 +76,21 @@ type record struct {
 	line int    // the line it starts on, 1-based
 	from string // From_Account: the record's, or --from
 	item api.AddFriendItem
-	// rawAddTime is a CSV AddTime cell that is not an integer (the item
-	// has no AddTime then), kept for --failures.
+	// rawAddTime is a CSV AddTime cell that is not valid (the item has no
+	// AddTime then), kept for --failures.
 	rawAddTime string
 }
 
 // recordError is a record that could not be read or is invalid before
 // the client sees it. rec is the record when it could be read (it is
-// then written to --failures), nil when it could not be parsed; then
-// --failures gets the raw CSV fields or JSON line, when there are any.
+// then written to --failures as a record), nil when it could not be
+// parsed; --failures then gets raw, the text of the line (or nothing for
+// a line too long to hold).
 type recordError struct {
-	line      int
-	msg       string
-	rec       *record
-	rawFields []string
-	rawLine   []byte
+	line int
+	msg  string
+	rec  *record
+	raw  []byte
 }
 
 func (e *recordError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.msg) }
@@ -85,6 +101,9 @@ type recordReader interface {
 	// cannot be imported, after which reading goes on; io.EOF at the
 	// end; or another error, after which it cannot.
 	next() (*record, error)
+	// lineCounts returns the physical lines read so far and how many of
+	// them held no record (blank lines, the CSV header).
+	lineCounts() (lines, skipped int)
 }
 
 // detectFormat returns the format of the input path: flag when it is
@@ -110,48 +129,87 @@ func detectFormat(flag, path string, br *bufio.Reader) string {
 	return formatCSV
 }
 
-// newRecordReader returns a reader of format for r. from is --from, or
-// "" when each record names its From_Account. A bad CSV header is a
-// usage error.
-func newRecordReader(format string, r io.Reader, from string) (recordReader, error) {
-	if format == formatJSONL {
-		return &jsonlReader{r: bufio.NewReaderSize(r, 64<<10), from: from}, nil
+// newRecordReader returns a reader of format for r. A bad CSV header is
+// a usage error.
+func newRecordReader(format string, r io.Reader, o readOptions) (recordReader, error) {
+	if o.maxLine <= 0 {
+		o.maxLine = defaultMaxLineBytes
 	}
-	return newCSVReader(r, from)
+	lr := newLineReader(r, o.maxLine)
+	if err := checkEncoding(lr.br); err != nil {
+		return nil, err
+	}
+	if format == formatJSONL {
+		return &jsonlReader{lines: lr, from: o.from}, nil
+	}
+	return newCSVReader(lr, o)
 }
 
 // csvReader reads CSV records.
 type csvReader struct {
-	r    *csv.Reader
-	from string
-	n    int            // the number of columns of the header
-	col  map[string]int // record column → its index; absent columns are not in it
+	lines   *lineReader
+	o       readOptions
+	n       int            // the number of columns of the header
+	names   []string       // the header's column names, by index
+	col     map[string]int // record column → its index; absent columns are not in it
+	skipped int
+	fields  []string
+	input   int // the index of the Input column, or -1
 }
 
-func newCSVReader(r io.Reader, from string) (*csvReader, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1 // checked here, with a clearer message
-	cr.ReuseRecord = true
-	header, err := cr.Read()
-	switch {
-	case errors.Is(err, io.EOF):
-		return nil, usageErrorf("the input is empty: want a CSV header row (%s) or JSON Lines", strings.Join(csvColumns, ","))
-	case err != nil:
-		return nil, usageErrorf("cannot read the CSV header: %v", err)
+// typeLine starts the first line that Windows PowerShell's Export-Csv
+// writes without -NoTypeInformation ("#TYPE System.Management...").
+const typeLine = "#TYPE "
+
+func newCSVReader(lr *lineReader, o readOptions) (*csvReader, error) {
+	c := &csvReader{lines: lr, o: o, col: map[string]int{}, input: -1}
+	var header physLine
+	for {
+		l, err := lr.next()
+		switch {
+		case errors.Is(err, io.EOF):
+			return nil, usageErrorf("the input is empty: want a CSV header row (%s) or JSON Lines", strings.Join(csvColumns, ","))
+		case err != nil:
+			return nil, usageErrorf("cannot read the CSV header: %v", err)
+		case l.tooLong:
+			return nil, usageErrorf("line %d: the CSV header is longer than %d bytes", l.num, o.maxLine)
+		case blank(l.text) || (c.skipped == 0 && bytes.HasPrefix(l.text, []byte(typeLine))):
+			c.skipped++
+			continue
+		}
+		header = l
+		break
 	}
-	c := &csvReader{r: cr, from: from, n: len(header), col: map[string]int{}}
-	for i, h := range header {
-		h = strings.TrimSpace(strings.TrimPrefix(h, utf8BOM))
+	c.skipped++ // the header
+	if !utf8.Valid(header.text) {
+		return nil, usageErrorf("line %d: the CSV header is not valid UTF-8", header.num)
+	}
+	names, open, err := parseCSV(header.text, nil)
+	switch {
+	case open:
+		return nil, usageErrorf("line %d: the CSV header has a quote that is not closed", header.num)
+	case err != nil && bytes.HasPrefix(bytes.TrimSpace(header.text), []byte("{")):
+		return nil, usageErrorf("line %d: the CSV header is not valid CSV (the input looks like JSON Lines: pass --format jsonl)", header.num)
+	case err != nil:
+		return nil, usageErrorf("line %d: the CSV header is not valid CSV: %v", header.num, err)
+	}
+	c.n = len(names)
+	for i, h := range names {
+		h = strings.TrimSpace(h)
 		name := ""
-		for _, known := range append(append([]string{}, csvColumns...), infoColumns...) {
+		for _, known := range slices.Concat(csvColumns, infoColumns) {
 			if strings.EqualFold(h, known) {
 				name = known
 			}
 		}
+		c.names = append(c.names, cmpOr(name, h))
 		switch {
 		case name == "":
 			return nil, usageErrorf("unknown column %q in the CSV header: want %s (%s ignored)",
 				h, strings.Join(csvColumns, ", "), strings.Join(infoColumns, ", "))
+		case name == colInput:
+			c.input = i
+			continue
 		case isInfoColumn(name):
 			continue
 		}
@@ -165,35 +223,72 @@ func newCSVReader(r io.Reader, from string) (*csvReader, error) {
 			return nil, usageErrorf("the CSV header has no %s column (want %s)", need, strings.Join(csvColumns, ","))
 		}
 	}
-	if _, ok := c.col[colFrom]; !ok && from == "" {
+	if _, ok := c.col[colFrom]; !ok && o.from == "" {
 		return nil, usageErrorf("the CSV header has no %s column: add it, or pass --from", colFrom)
 	}
 	return c, nil
 }
 
-func isInfoColumn(name string) bool {
-	for _, c := range infoColumns {
-		if c == name {
-			return true
-		}
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
 	}
-	return false
+	return b
+}
+
+func isInfoColumn(name string) bool { return slices.Contains(infoColumns, name) }
+
+func (c *csvReader) lineCounts() (int, int) { return c.lines.lines, c.skipped }
+
+// column names field i of a record for a message.
+func (c *csvReader) column(i int) string {
+	if i < len(c.names) {
+		return fmt.Sprintf("%s (field %d)", c.names[i], i+1)
+	}
+	return fmt.Sprintf("field %d", i+1)
 }
 
 func (c *csvReader) next() (*record, error) {
-	fields, err := c.r.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, io.EOF
-	}
-	if err != nil {
-		if pe, ok := errors.AsType[*csv.ParseError](err); ok {
-			return nil, &recordError{line: pe.StartLine, msg: "not valid CSV: " + pe.Err.Error()}
+	var l physLine
+	for {
+		var err error
+		if l, err = c.lines.next(); err != nil {
+			return nil, err // io.EOF at the end
 		}
-		return nil, err
+		if l.tooLong || !blank(l.text) {
+			break
+		}
+		c.skipped++
 	}
-	line, _ := c.r.FieldPos(0)
+	if l.tooLong {
+		return nil, &recordError{line: l.num, msg: fmt.Sprintf("longer than %d bytes, the longest line read (--max-line-bytes); not read", c.o.maxLine)}
+	}
+	text := l.text
+	fields, open, perr := parseCSV(text, c.fields)
+	c.fields = fields
+	if open {
+		if !c.o.multiline {
+			return nil, &recordError{line: l.num, raw: l.text, msg: fmt.Sprintf(
+				"%s opens a quote that is not closed on this line: a field cannot span lines (a stray \"? quote the field and double the quote; pass --multiline if fields hold line breaks)",
+				c.column(len(fields)))}
+		}
+		var err error
+		if text, fields, perr, err = c.continued(l, fields); err != nil {
+			return nil, err
+		}
+		if text == nil {
+			return nil, &recordError{line: l.num, raw: l.text, msg: fmt.Sprintf(
+				"%s opens a quote that is not closed within %d bytes or before the end of the input (a stray \"?); the lines after it are read as records",
+				c.column(len(fields)), c.o.maxLine)}
+		}
+		c.fields = fields
+	}
+	if perr != nil {
+		se, _ := perr.(*csvSyntaxError)
+		return nil, &recordError{line: l.num, raw: text, msg: fmt.Sprintf("not valid CSV: %s: %s", c.column(se.field), se.msg)}
+	}
 	if len(fields) != c.n {
-		return nil, &recordError{line: line, msg: fmt.Sprintf("has %d fields, the header %d", len(fields), c.n), rawFields: slices.Clone(fields)}
+		return nil, &recordError{line: l.num, raw: text, msg: fmt.Sprintf("has %d fields, the header %d", len(fields), c.n)}
 	}
 	get := func(col string) string {
 		if i, ok := c.col[col]; ok {
@@ -201,7 +296,14 @@ func (c *csvReader) next() (*record, error) {
 		}
 		return ""
 	}
-	rec := &record{line: line, from: strings.TrimSpace(get(colFrom)), item: api.AddFriendItem{
+	if c.input >= 0 && fields[c.input] != "" && strings.TrimSpace(get(colTo)) == "" {
+		// A line of an earlier run that could not be read, written by
+		// --failures with its text in Input: it stays as it was until
+		// its fields are put in the columns.
+		return nil, &recordError{line: l.num, raw: []byte(fields[c.input]),
+			msg: "a line that could not be read as a record in an earlier run (its text is in Input): put its fields in the columns"}
+	}
+	rec := &record{line: l.num, from: strings.TrimSpace(get(colFrom)), item: api.AddFriendItem{
 		ToAccount: strings.TrimSpace(get(colTo)),
 		AddSource: strings.TrimSpace(get(colAddSource)),
 	}}
@@ -213,23 +315,86 @@ func (c *csvReader) next() (*record, error) {
 	}
 	if s := get(colGroupName); s != "" {
 		rec.item.GroupName = strings.Split(s, groupSep)
+		for i, name := range rec.item.GroupName {
+			rec.item.GroupName[i] = strings.TrimSpace(name)
+		}
 	}
-	if err := c.resolveFrom(rec); err != nil {
-		return nil, err
-	}
-	if s := strings.TrimSpace(get(colAddTime)); s != "" {
-		t, err := strconv.ParseInt(s, 10, 64)
+	addTime := strings.TrimSpace(get(colAddTime))
+	if addTime != "" {
+		t, err := strconv.ParseInt(addTime, 10, 64)
 		if err != nil {
 			rec.rawAddTime = get(colAddTime)
-			return nil, &recordError{line: line, msg: "AddTime: want Unix seconds, an integer", rec: rec}
+			return nil, &recordError{line: l.num, msg: "AddTime: want Unix seconds, an integer", rec: rec}
 		}
 		rec.item.AddTime = &t
+	}
+	for i, f := range fields {
+		if _, ok := c.col[c.names[i]]; ok && !utf8.ValidString(f) {
+			return nil, &recordError{line: l.num, rec: rec, msg: fmt.Sprintf("%s: not valid UTF-8 (save the file as UTF-8)", c.names[i])}
+		}
+	}
+	if err := resolveFrom(rec, c.o.from); err != nil {
+		return nil, err
+	}
+	if rec.item.AddTime != nil {
+		if msg := checkTime(*rec.item.AddTime); msg != "" {
+			rec.item.AddTime, rec.rawAddTime = nil, addTime
+			return nil, &recordError{line: l.num, rec: rec, msg: "AddTime: " + msg}
+		}
 	}
 	return rec, nil
 }
 
-// resolveFrom applies --from to rec.
-func (c *csvReader) resolveFrom(rec *record) error { return resolveFrom(rec, c.from) }
+// continued reads the lines that continue the record that first opens a
+// quote that does not close, until it closes. It returns the record's
+// text and fields, or a nil text when the quote does not close within
+// maxLine bytes or before the end of the input: the lines after first
+// are then read again as records of their own. A quoted field stays open
+// while the record holds an odd number of quotes, so the text is split
+// again only when a line makes the number even: the work is linear in
+// the record's length.
+func (c *csvReader) continued(first physLine, fields []string) (text []byte, _ []string, perr error, err error) {
+	text = bytes.Clone(first.text)
+	quotes := bytes.Count(text, []byte{'"'})
+	var more []physLine
+	for {
+		l, rerr := c.lines.next()
+		if rerr != nil && !errors.Is(rerr, io.EOF) {
+			return nil, fields, nil, rerr
+		}
+		if errors.Is(rerr, io.EOF) || l.tooLong || len(text)+1+len(l.text) > c.o.maxLine {
+			if rerr == nil {
+				more = append(more, l)
+			}
+			c.lines.unread(more...)
+			return nil, fields, nil, nil
+		}
+		more = append(more, l)
+		text = append(append(text, '\n'), l.text...)
+		if quotes += bytes.Count(l.text, []byte{'"'}); quotes%2 == 1 {
+			continue
+		}
+		var open bool
+		fields, open, perr = parseCSV(text, fields)
+		if !open {
+			// The record spans lines first.num through l.num.
+			return text, fields, perr, nil
+		}
+	}
+}
+
+// checkTime returns why t is not a time the import takes, or "".
+func checkTime(t int64) string {
+	switch {
+	case t < 0:
+		return fmt.Sprintf("%d is negative; want Unix seconds", t)
+	case t > maxUnixTime && t/1000 <= maxUnixTime:
+		return fmt.Sprintf("%d is after the year 2106: milliseconds? want Unix seconds", t)
+	case t > maxUnixTime:
+		return fmt.Sprintf("%d is after the year 2106; want Unix seconds", t)
+	}
+	return ""
+}
 
 // resolveFrom sets rec's From_Account to from (--from) when it has none,
 // and refuses a record whose From_Account is missing or differs.
@@ -252,65 +417,184 @@ func resolveFrom(rec *record, from string) error {
 type jsonRecord struct {
 	FromAccount string `json:"From_Account"`
 	api.AddFriendItem
-	Line       json.RawMessage `json:"Line"`
-	ResultCode json.RawMessage `json:"ResultCode"`
-	Error      json.RawMessage `json:"Error"`
+	Line       jsontext.Value `json:"Line"`
+	ResultCode jsontext.Value `json:"ResultCode"`
+	Error      jsontext.Value `json:"Error"`
+	Input      jsontext.Value `json:"Input"`
 }
 
-// jsonlReader reads JSON Lines records. Blank lines are skipped.
+// jsonFields are the member names a JSON Lines record may have, for the
+// hint on a misspelt one.
+var jsonFields = []string{"From_Account", "To_Account", "AddSource", "Remark", "RemarkTime", "GroupName",
+	"AddWording", "AddTime", "CustomItem", "Tag", "Value", colLine, colResultCode, colError, colInput}
+
+// jsonlReader reads JSON Lines records strictly: names match exactly
+// (case included), a name may appear once, strings must be valid UTF-8
+// (no lone surrogate escapes), and unknown names are refused. Blank lines
+// are skipped.
 type jsonlReader struct {
-	r    *bufio.Reader
-	from string
-	line int
+	lines   *lineReader
+	from    string
+	skipped int
 }
+
+func (j *jsonlReader) lineCounts() (int, int) { return j.lines.lines, j.skipped }
 
 func (j *jsonlReader) next() (*record, error) {
 	for {
-		b, err := j.r.ReadBytes('\n')
-		if len(b) == 0 && err != nil {
+		l, err := j.lines.next()
+		if err != nil {
 			return nil, err // io.EOF at the end
 		}
-		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, err
+		if l.tooLong {
+			return nil, &recordError{line: l.num, msg: fmt.Sprintf("longer than %d bytes, the longest line read (--max-line-bytes); not read", j.lines.max)}
 		}
-		j.line++
-		if j.line == 1 {
-			b = bytes.TrimPrefix(b, []byte(utf8BOM))
-		}
-		b = bytes.TrimSpace(b)
+		b := bytes.TrimSpace(l.text)
 		if len(b) == 0 {
+			j.skipped++
 			continue
 		}
 		var jr jsonRecord
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&jr); err != nil {
-			return nil, &recordError{line: j.line, msg: "not an AddFriendItem object with From_Account: " + jsonErr(err), rawLine: b}
+		if err := jsonv2.Unmarshal(b, &jr, jsonv2.RejectUnknownMembers(true)); err != nil {
+			return nil, &recordError{line: l.num, msg: jsonErr(err), raw: b}
 		}
-		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-			return nil, &recordError{line: j.line, msg: "more than one JSON value on the line", rawLine: b}
+		for i, ci := range jr.CustomItem {
+			if k := ci.Value.Kind(); k != tag.KindString && k != tag.KindInt {
+				got := k.String()
+				if k == tag.KindInvalid {
+					got = "null or nothing"
+				}
+				return nil, &recordError{line: l.num, raw: b, msg: fmt.Sprintf("CustomItem[%d].Value: want a string or an integer, got %s", i, got)}
+			}
 		}
-		rec := &record{line: j.line, from: jr.FromAccount, item: jr.AddFriendItem}
+		rec := &record{line: l.num, from: jr.FromAccount, item: jr.AddFriendItem}
 		if err := resolveFrom(rec, j.from); err != nil {
 			return nil, err
+		}
+		for _, f := range []struct {
+			name string
+			t    *int64
+		}{{"AddTime", rec.item.AddTime}, {"RemarkTime", rec.item.RemarkTime}} {
+			if f.t != nil {
+				if msg := checkTime(*f.t); msg != "" {
+					return nil, &recordError{line: l.num, msg: f.name + ": " + msg, raw: b}
+				}
+			}
 		}
 		return rec, nil
 	}
 }
 
-// jsonErr shortens encoding/json's messages.
+// jsonErr describes an error of the strict JSON decoder for a person:
+// the field (by its JSON path) and what is wrong with it.
 func jsonErr(err error) string {
-	r := strings.NewReplacer("Go struct field jsonRecord.", "field ", "Go value of type main.jsonRecord", "an object")
-	return strings.TrimPrefix(r.Replace(err.Error()), "json: ")
+	const want = "want an AddFriendItem object with From_Account"
+	var se *jsontext.SyntacticError
+	var me *jsonv2.SemanticError
+	switch {
+	case errors.As(err, &se):
+		field, what := jsonPath(se.JSONPointer), syntaxWhat(se.Err)
+		if field == "" {
+			return "not valid JSON: " + what
+		}
+		if strings.HasPrefix(what, "duplicate") {
+			return fmt.Sprintf("%s: appears twice", field)
+		}
+		return field + ": " + what
+	case errors.As(err, &me):
+		if errors.Is(me.Err, jsonv2.ErrUnknownName) {
+			name := me.JSONPointer.LastToken()
+			for _, f := range jsonFields {
+				if strings.EqualFold(f, name) {
+					return fmt.Sprintf("unknown field %q (names are case-sensitive: %s)", name, f)
+				}
+			}
+			return fmt.Sprintf("unknown field %q; %s", name, want)
+		}
+		field := jsonPath(me.JSONPointer)
+		got := kindName(me.JSONKind)
+		if len(me.JSONValue) > 0 && len(me.JSONValue) <= 40 {
+			got += " " + string(me.JSONValue)
+		}
+		if field == "" {
+			return fmt.Sprintf("a JSON %s; %s", got, want)
+		}
+		wantType := "another type"
+		if me.GoType != nil {
+			switch k := me.GoType.String(); {
+			case strings.Contains(k, "int"):
+				wantType = "an integer"
+			case k == "string" || strings.HasSuffix(k, "UserID") || strings.HasSuffix(k, "FriendListName"):
+				wantType = "a string"
+			case strings.HasPrefix(k, "[]"):
+				wantType = "an array"
+			default:
+				wantType = "a string or an integer"
+			}
+		}
+		return fmt.Sprintf("%s: want %s, got %s", field, wantType, got)
+	}
+	return strings.TrimPrefix(strings.TrimPrefix(err.Error(), "jsontext: "), "json: ")
+}
+
+// kindName names a kind of JSON value.
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case '"':
+		return "string"
+	case '0':
+		return "number"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "value"
+}
+
+// jsonPath turns a JSON pointer ("/GroupName/1") into a field path for a
+// message ("GroupName[1]").
+func jsonPath(p jsontext.Pointer) string {
+	var b strings.Builder
+	for tok := range p.Tokens() {
+		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
+			fmt.Fprintf(&b, "[%s]", tok)
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	return b.String()
+}
+
+// syntaxWhat shortens a syntax error of jsontext.
+func syntaxWhat(err error) string {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "invalid UTF-8"):
+		return "not valid UTF-8"
+	case strings.Contains(msg, "after top-level value"):
+		return "more than one JSON value on the line"
+	case strings.Contains(msg, "surrogate"):
+		return "not valid UTF-8 (a lone UTF-16 surrogate escape such as \\ud800)"
+	}
+	return msg
 }
 
 // failureWriter writes the records that were not imported, in the input
 // format, with the columns (fields) Line, ResultCode and Error after the
-// record's; input ignores those, so the file can be imported again.
+// record's (and Input, in CSV, for a line that could not be read as a
+// record); input ignores those, so the file can be imported again.
 type failureWriter interface {
 	write(rec *record, code int, msg string) error
-	// writeRaw writes what could be read of a record that could not be
-	// parsed, as it was: the CSV fields, or the JSON line.
+	// writeRaw writes a line that could not be read as a record: in CSV
+	// a row with its text in Input; in JSON Lines the line as it was.
 	writeRaw(e *recordError) error
 	// flush writes out what is buffered and returns the first error.
 	flush() error
@@ -326,7 +610,7 @@ func newFailureWriter(format string, w io.Writer) (failureWriter, error) {
 		return &jsonlFailures{w: bw, enc: enc}, nil
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write(append(append([]string{}, csvColumns...), infoColumns...)); err != nil {
+	if err := cw.Write(slices.Concat(csvColumns, infoColumns)); err != nil {
 		return nil, err
 	}
 	return &csvFailures{w: cw}, nil
@@ -341,14 +625,12 @@ func (c *csvFailures) write(rec *record, code int, msg string) error {
 		addTime = strconv.FormatInt(*it.AddTime, 10)
 	}
 	return c.w.Write([]string{rec.from, it.ToAccount, it.AddSource, deref(it.Remark), strings.Join(it.GroupName, groupSep),
-		deref(it.AddWording), addTime, strconv.Itoa(rec.line), strconv.Itoa(code), msg})
+		deref(it.AddWording), addTime, strconv.Itoa(rec.line), strconv.Itoa(code), msg, ""})
 }
 
 func (c *csvFailures) writeRaw(e *recordError) error {
-	if e.rawFields == nil {
-		return nil
-	}
-	return c.w.Write(e.rawFields)
+	row := make([]string, len(csvColumns), len(csvColumns)+len(infoColumns))
+	return c.w.Write(append(row, strconv.Itoa(e.line), "0", e.msg, string(e.raw)))
 }
 
 func (c *csvFailures) flush() error {
@@ -388,42 +670,39 @@ func (j *jsonlFailures) write(rec *record, code int, msg string) error {
 }
 
 func (j *jsonlFailures) writeRaw(e *recordError) error {
-	if len(e.rawLine) == 0 {
-		return nil
+	if len(e.raw) == 0 { // a line too long to hold: its number and why
+		return j.enc.Encode(jsonFailure{Line: e.line, Error: e.msg})
 	}
-	j.w.Write(e.rawLine)
+	j.w.Write(e.raw)
 	return j.w.WriteByte('\n')
 }
 
 func (j *jsonlFailures) flush() error { return j.w.Flush() }
 
 // countRecords counts the records of r in format, for the progress bar's
-// total: CSV records after the header, or non-blank lines.
+// total: the lines that are not blank, less the CSV header.
 func countRecords(format string, r io.Reader) int64 {
+	br := bufio.NewReaderSize(r, 64<<10)
 	var n int64
-	if format == formatJSONL {
-		br := bufio.NewReaderSize(r, 64<<10)
-		for {
-			b, err := br.ReadSlice('\n')
-			if len(bytes.TrimSpace(b)) > 0 && !errors.Is(err, bufio.ErrBufferFull) {
-				n++
-			}
-			if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
-				return n
-			}
-		}
-	}
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
+	nonBlank := false
 	for {
-		_, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return max(n-1, 0) // the header
+		b, err := br.ReadSlice('\n')
+		if len(bytes.Trim(b, " \t\r\n")) > 0 {
+			nonBlank = true
 		}
-		if _, ok := errors.AsType[*csv.ParseError](err); err != nil && !ok {
-			return max(n-1, 0)
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
 		}
-		n++
+		if nonBlank {
+			n++
+		}
+		nonBlank = false
+		if err != nil {
+			break
+		}
 	}
+	if format == formatCSV {
+		return max(n-1, 0)
+	}
+	return n
 }

@@ -64,12 +64,13 @@ func TestCSVReader(t *testing.T) {
 		"\n" + // blank lines are skipped
 		"carol,AddSource_Type_Web,,,,,,,\n" +
 		"dave,AddSource_Type_Web,zed,,,,,,\n"
-	rr, err := newRecordReader(formatCSV, strings.NewReader(in), "alice")
+	remark, n := "two\nlines", int64(42)
+	// With --multiline, the quoted Remark spans lines 2 and 3.
+	rr, err := newRecordReader(formatCSV, strings.NewReader(in), readOptions{from: "alice", multiline: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	recs, errs := readAll(t, rr)
-	remark, n := "two\nlines", int64(42)
 	want := []*record{
 		{line: 2, from: "alice", item: api.AddFriendItem{ToAccount: "bob", AddSource: "AddSource_Type_Web", Remark: &remark, GroupName: []string{"a", "b"}, AddTime: &n}},
 		{line: 5, from: "alice", item: api.AddFriendItem{ToAccount: "carol", AddSource: "AddSource_Type_Web"}},
@@ -80,6 +81,28 @@ func TestCSVReader(t *testing.T) {
 	if diff := cmp.Diff([]string{`line 6: From_Account "zed" differs from --from`}, errs); diff != "" {
 		t.Errorf("errors (-want +got):\n%s", diff)
 	}
+	if lines, skipped := rr.lineCounts(); lines != 6 || skipped != 2 {
+		t.Errorf("lineCounts() = %d, %d; want 6 lines, 2 without a record", lines, skipped)
+	}
+
+	// Without it, line 2 is refused and line 3 is read as a record of
+	// its own (with too few fields): nothing is swallowed.
+	rr, err = newRecordReader(formatCSV, strings.NewReader(in), readOptions{from: "alice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, errs = readAll(t, rr)
+	if diff := cmp.Diff(want[1:], recs, cmp.AllowUnexported(record{})); diff != "" {
+		t.Errorf("records without --multiline (-want +got):\n%s", diff)
+	}
+	wantErrs := []string{
+		`line 2: Remark (field 4) opens a quote that is not closed on this line: a field cannot span lines (a stray "? quote the field and double the quote; pass --multiline if fields hold line breaks)`,
+		`line 3: not valid CSV: To_Account (field 1): a double quote inside a field that is not quoted (quote the field and double the quote: "a ""b"" c")`,
+		`line 6: From_Account "zed" differs from --from`,
+	}
+	if diff := cmp.Diff(wantErrs, errs); diff != "" {
+		t.Errorf("errors without --multiline (-want +got):\n%s", diff)
+	}
 }
 
 func TestJSONLReader(t *testing.T) {
@@ -88,7 +111,7 @@ func TestJSONLReader(t *testing.T) {
 		"   \n" +
 		"[1]\n" +
 		"{\"From_Account\":\"alice\",\"To_Account\":\"carol\",\"AddSource\":\"AddSource_Type_Web\"}" // no final newline
-	rr, err := newRecordReader(formatJSONL, strings.NewReader(in), "")
+	rr, err := newRecordReader(formatJSONL, strings.NewReader(in), readOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,13 +124,16 @@ func TestJSONLReader(t *testing.T) {
 	}
 	wantErrs := []string{
 		"line 1: no From_Account (add it, or pass --from)",
-		"line 3: not an AddFriendItem object with From_Account: cannot unmarshal array into an object",
+		"line 3: a JSON array; want an AddFriendItem object with From_Account",
 	}
 	if diff := cmp.Diff(wantErrs, errs); diff != "" {
 		t.Errorf("errors (-want +got):\n%s", diff)
 	}
+	if lines, skipped := rr.lineCounts(); lines != 4 || skipped != 1 {
+		t.Errorf("lineCounts() = %d, %d; want 4 lines, 1 without a record", lines, skipped)
+	}
 	// With --from, the first line is a record with its custom tag.
-	rr, _ = newRecordReader(formatJSONL, strings.NewReader(in), "alice")
+	rr, _ = newRecordReader(formatJSONL, strings.NewReader(in), readOptions{from: "alice"})
 	recs, _ = readAll(t, rr)
 	if len(recs) != 2 || len(recs[0].item.CustomItem) != 1 || !recs[0].item.CustomItem[0].Value.Equal(tag.Int(1)) {
 		t.Errorf("records with --from: %+v", recs)
@@ -123,7 +149,7 @@ func TestCountRecords(t *testing.T) {
 	}{
 		{formatCSV, "", 0},
 		{formatCSV, "a,b\n", 0},
-		{formatCSV, "a,b\n1,2\n\"3\n\",4\n5,6", 3},
+		{formatCSV, "a,b\n1,2\n\n3,4\n5,6", 3},
 		{formatJSONL, "", 0},
 		{formatJSONL, "{}\n\n{}\n  \n{}", 3},
 		{formatJSONL, "{\"" + long + "\"}\n{}\n", 2},

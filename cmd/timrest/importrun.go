@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"slices"
 	"strings"
@@ -40,9 +41,12 @@ type importer struct {
 	scrub   func(string) string
 
 	sum      *importSummary
-	failures failureWriter // nil without --failures
-	progress *progress     // nil without a terminal
-	writeErr error         // the first error writing --failures
+	failures failureWriter   // nil without --failures
+	journal  *journal        // nil without --journal
+	later    *superseding    // nil for a dry run
+	replay   map[string]bool // From_Accounts whose records are all sent again (see fromJournal)
+	progress *progress       // nil without a terminal
+	writeErr error           // the first error writing --failures or --journal
 }
 
 // batch is the records of one From_Account sent in one request.
@@ -70,6 +74,8 @@ type account struct {
 type readItem struct {
 	rec *record
 	err error
+	// lines and skipped are the reader's line counts after this item.
+	lines, skipped int
 }
 
 // errInterrupted is the stop cause of an interrupted import.
@@ -87,8 +93,9 @@ func (im *importer) run(ctx context.Context, rr recordReader) error {
 		defer close(items)
 		for {
 			rec, err := rr.next()
+			lines, skipped := rr.lineCounts()
 			select {
-			case items <- readItem{rec, err}:
+			case items <- readItem{rec, err, lines, skipped}:
 			case <-quit:
 				return
 			}
@@ -251,8 +258,11 @@ func (im *importer) run(ctx context.Context, rr recordReader) error {
 		}
 		select {
 		case it := <-in:
+			im.sum.lines, im.sum.skippedLines = it.lines, it.skipped
 			rerr, isRecErr := errors.AsType[*recordError](it.err)
 			switch {
+			case it.err == nil && im.fromJournal(it.rec):
+				// Done by an earlier run: accounted for from the journal.
 			case it.err == nil && stopCause != nil:
 				im.sum.records++
 				im.notSent([]*record{it.rec}, im.sum.stoppedReason)
@@ -274,12 +284,15 @@ func (im *importer) run(ctx context.Context, rr recordReader) error {
 				im.sum.records++
 				im.invalid(rerr.line, rerr.rec, rerr.msg)
 				if rerr.rec == nil && im.failures != nil && im.writeErr == nil {
-					im.writeErr = im.failures.writeRaw(rerr)
+					rerr.msg = im.scrub(rerr.msg)
+					if err := im.failures.writeRaw(rerr); err != nil {
+						im.writeErr = fmt.Errorf("cannot write --failures: %w", err)
+					}
 				}
 				im.progress.add(1)
 			case errors.Is(it.err, io.EOF):
 				readDone = true
-				im.sum.complete = true
+				im.sum.inputRead = true
 			default:
 				readDone = true
 				im.sum.readErr = it.err
@@ -289,6 +302,9 @@ func (im *importer) run(ctx context.Context, rr recordReader) error {
 				im.sum.lastLine = it.rec.line
 			} else if isRecErr {
 				im.sum.lastLine = rerr.line
+			}
+			if im.writeErr != nil {
+				stop(im.writeErr)
 			}
 		case out <- next:
 			ready = ready[1:]
@@ -312,7 +328,7 @@ func (im *importer) run(ctx context.Context, rr recordReader) error {
 			}
 			switch {
 			case im.writeErr != nil:
-				stop(fmt.Errorf("cannot write --failures: %w", im.writeErr))
+				stop(im.writeErr)
 			case fatal != nil:
 				stop(fatal)
 			}
@@ -326,35 +342,93 @@ func (im *importer) run(ctx context.Context, rr recordReader) error {
 	}
 	if im.failures != nil {
 		if err := im.failures.flush(); err != nil && im.writeErr == nil {
-			im.writeErr = err
+			im.writeErr = fmt.Errorf("cannot write --failures: %w", err)
 		}
 	}
 	return stopCause
 }
 
-// outcome accounts for a finished batch and returns the error that
-// should stop the import (a UserSig, permission or configuration error
-// of the whole request, which every later request would get), or nil.
+// outcome accounts for a finished batch, records in the journal what is
+// settled, and returns the error that should stop the import (a UserSig,
+// permission or configuration error of the whole request, which every
+// later request would get), or nil.
 func (im *importer) outcome(d batchDone) error {
+	var (
+		ok      []int
+		failed  []journalFailLine
+		invalid []journalInvalidLine
+	)
+	for k, r := range d.b.recs {
+		err, code := d.err, 0
+		if d.res != nil {
+			err, code = d.res.Items[k].Err, d.res.Items[k].Code
+		}
+		switch o := im.itemOutcome(d.b, r, err, code); {
+		case o.kind == outcomeImported:
+			ok = append(ok, r.line)
+		case o.kind == outcomeInvalid:
+			invalid = append(invalid, journalInvalidLine{r.line, o.msg})
+		case o.kind == outcomeFailed && code != 0:
+			// The service answered for the item: settled. A request
+			// that failed as a whole is not: it is sent again on resume.
+			failed = append(failed, journalFailLine{r.line, o.code, o.key, o.msg})
+		}
+	}
+	im.progress.add(len(d.b.recs))
 	if d.res == nil { // the call was refused as a whole (an invalid From_Account)
 		if !im.dryRun {
 			im.sum.requests-- // counted when handed to a worker, but not sent
 		}
-		for _, r := range d.b.recs {
-			im.itemOutcome(d.b, r, d.err, 0)
-		}
-		im.progress.add(len(d.b.recs))
-		return nil
 	}
-	for k, r := range d.b.recs {
-		it := d.res.Items[k]
-		im.itemOutcome(d.b, r, it.Err, it.Code)
-	}
-	im.progress.add(len(d.b.recs))
 	if im.dryRun {
 		return nil
 	}
+	if im.journal != nil && im.writeErr == nil {
+		if err := im.journal.record(ok, failed, invalid); err != nil {
+			im.writeErr = fmt.Errorf("cannot write --journal: %w", err)
+		}
+	}
+	if d.res == nil {
+		return nil
+	}
 	return stopsImport(d.err)
+}
+
+// fromJournal accounts for rec from the journal when an earlier run
+// settled it (imported it, or found it failed or invalid), and reports
+// whether it did. Records of one From_Account are applied in input order,
+// so once a record of an account is to be sent again, every later record
+// of that account is sent again too, settled or not: the last one still
+// wins.
+func (im *importer) fromJournal(rec *record) bool {
+	if im.journal == nil || rec.line > im.journal.maxLine {
+		return false
+	}
+	if im.replay[rec.from] {
+		return false
+	}
+	kind, fail, msg := im.journal.outcome(rec.line)
+	switch kind {
+	case journalNone:
+		if im.replay == nil {
+			im.replay = map[string]bool{}
+		}
+		im.replay[rec.from] = true
+		return false
+	case journalOK:
+		im.imported(rec)
+	case journalFailed:
+		im.sum.failed++
+		im.sum.byCode[fail.key]++
+		im.sum.addFailed(failedRecord{Line: rec.line, From: rec.from, To: rec.item.ToAccount, Code: fail.code, Error: fail.msg})
+		im.writeFailure(rec, fail.code, fail.msg)
+	case journalInvalid:
+		im.invalid(rec.line, rec, msg)
+	}
+	im.sum.records++
+	im.sum.resumed++
+	im.progress.add(1)
+	return true
 }
 
 // stopsImport returns the *timrest.Error in err, the error of a whole
@@ -376,19 +450,38 @@ func shortErr(err error) string {
 	return strings.TrimPrefix(err.Error(), "timrest: ImportFriends: ")
 }
 
-// itemOutcome accounts for one record of batch b.
-func (im *importer) itemOutcome(b *batch, r *record, err error, code int) {
+// What became of a record that was sent (or refused by the client).
+const (
+	outcomeInvalid = iota
+	outcomeImported
+	outcomeFailed
+	outcomeNotSent
+)
+
+// itemResult is what itemOutcome found.
+type itemResult struct {
+	kind int
+	code int
+	key  string // of failed_by_code
+	msg  string
+}
+
+// itemOutcome accounts for one record of batch b and returns what became
+// of it.
+func (im *importer) itemOutcome(b *batch, r *record, err error, code int) itemResult {
 	if ve, ok := errors.AsType[*timrest.ValidationError](err); ok {
-		im.invalid(r.line, r, validationMsg(ve, b))
-		return
+		msg := im.scrub(validationMsg(ve, b))
+		im.invalid(r.line, r, msg)
+		return itemResult{kind: outcomeInvalid, msg: msg}
 	}
 	if im.dryRun {
 		im.sum.valid++
-		return
+		return itemResult{kind: outcomeImported}
 	}
 	switch {
 	case err == nil:
-		im.sum.imported++
+		im.imported(r)
+		return itemResult{kind: outcomeImported}
 	case errors.Is(err, timrest.ErrNotSent), errors.Is(err, context.Canceled):
 		msg := "not sent: interrupted"
 		if !errors.Is(err, context.Canceled) {
@@ -397,19 +490,20 @@ func (im *importer) itemOutcome(b *batch, r *record, err error, code int) {
 			msg = "cut off in flight by the interrupt: may or may not be imported"
 		}
 		im.notSent([]*record{r}, msg)
-	default:
-		key := failureKey(err)
-		if code == 0 {
-			if e, ok := errors.AsType[*timrest.Error](err); ok {
-				code = e.Code
-			}
-		}
-		msg := im.scrub(shortErr(err))
-		im.sum.failed++
-		im.sum.byCode[key]++
-		im.sum.addFailed(failedRecord{Line: r.line, From: r.from, To: r.item.ToAccount, Code: code, Error: msg})
-		im.writeFailure(r, code, msg)
+		return itemResult{kind: outcomeNotSent}
 	}
+	key := failureKey(err)
+	if code == 0 {
+		if e, ok := errors.AsType[*timrest.Error](err); ok {
+			code = e.Code
+		}
+	}
+	msg := im.scrub(shortErr(err))
+	im.sum.failed++
+	im.sum.byCode[key]++
+	im.sum.addFailed(failedRecord{Line: r.line, From: r.from, To: r.item.ToAccount, Code: code, Error: msg})
+	im.writeFailure(r, code, msg)
+	return itemResult{kind: outcomeFailed, code: code, key: key, msg: msg}
 }
 
 // failureKey is the key of failed_by_code for err: the ErrorCode or
@@ -432,20 +526,11 @@ func failureKey(err error) string {
 
 // validationMsg describes a *timrest.ValidationError of a record of b
 // without the client's indexes, which mean nothing to the input's
-// reader: "AddSource: does not match ...". A duplicate names the line of
-// the record sent instead.
+// reader: "AddSource: does not match ...".
 func validationMsg(ve *timrest.ValidationError, b *batch) string {
 	field := ve.Field
 	if _, sub, ok := strings.Cut(field, "."); ok {
 		field = sub
-	}
-	if field == "AddFriendItem" && strings.HasPrefix(ve.Reason, "duplicate To_Account") && ve.Index >= 0 && ve.Index < len(b.recs) {
-		to := b.recs[ve.Index].item.ToAccount
-		for _, r := range b.recs[:ve.Index] {
-			if r.item.ToAccount == to {
-				return fmt.Sprintf("duplicate of line %d (From_Account %q, To_Account %q) with other fields; line %d is imported instead", r.line, b.from, to, r.line)
-			}
-		}
 	}
 	if field == "From_Account" {
 		return fmt.Sprintf("From_Account %q: %s", b.from, strings.TrimPrefix(ve.Reason, "(request 0) "))
@@ -463,13 +548,14 @@ func (im *importer) invalid(line int, rec *record, msg string) {
 		ir.From, ir.To = rec.from, rec.item.ToAccount
 		im.writeFailure(rec, 0, msg)
 	}
-	im.sum.invalidRecords = append(im.sum.invalidRecords, ir)
+	im.sum.addInvalid(ir)
 }
 
 // notSent accounts for records that were not sent.
 func (im *importer) notSent(recs []*record, msg string) {
 	if im.dryRun {
-		return // a dry run stops only on Ctrl-C; what was not checked is not counted
+		im.sum.notChecked += len(recs) // a dry run stopped: not checked
+		return
 	}
 	im.sum.notSent += len(recs)
 	for _, r := range recs {
@@ -477,11 +563,81 @@ func (im *importer) notSent(recs []*record, msg string) {
 	}
 }
 
+// writeFailure notes that r was not imported and writes it to --failures.
 func (im *importer) writeFailure(r *record, code int, msg string) {
+	if !im.dryRun {
+		im.later.notImported(r)
+	}
 	if im.failures == nil || im.writeErr != nil {
 		return
 	}
 	if err := im.failures.write(r, code, msg); err != nil {
-		im.writeErr = err
+		im.writeErr = fmt.Errorf("cannot write --failures: %w", err)
 	}
+}
+
+// imported counts r imported.
+func (im *importer) imported(r *record) {
+	im.sum.imported++
+	im.later.imported(r)
+}
+
+// superseding finds the records that were not imported but whose
+// relation (From_Account → To_Account) a later record set, since that was
+// imported: importing them again (from --failures) would undo the later
+// one, so --failures leaves them out and the summary counts them as
+// superseded. It holds, per relation with a record not imported (by a
+// 128-bit hash), the line of its last import.
+type superseding struct {
+	seeds [2]maphash.Seed
+	last  map[[2]uint64]int // relation → the line of its last import (0: none)
+	hits  int               // imports after a record of their relation was not imported
+}
+
+func newSuperseding() *superseding {
+	return &superseding{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, last: map[[2]uint64]int{}}
+}
+
+func (s *superseding) key(from, to string) [2]uint64 {
+	k := from + "\x00" + to
+	return [2]uint64{maphash.String(s.seeds[0], k), maphash.String(s.seeds[1], k)}
+}
+
+func (s *superseding) notImported(r *record) {
+	if s == nil {
+		return
+	}
+	if k := s.key(r.from, r.item.ToAccount); !hasKey(s.last, k) {
+		s.last[k] = 0
+	}
+}
+
+func (s *superseding) imported(r *record) {
+	if s == nil || len(s.last) == 0 {
+		return
+	}
+	k := s.key(r.from, r.item.ToAccount)
+	if l, ok := s.last[k]; ok && r.line > l {
+		s.last[k] = r.line
+		s.hits++
+	}
+}
+
+func hasKey[K comparable, V any](m map[K]V, k K) bool {
+	_, ok := m[k]
+	return ok
+}
+
+// superseded reports whether the record of from → to on line was
+// imported after: a later record of the relation was.
+func (s *superseding) superseded(from, to string, line int) bool {
+	return s != nil && s.last[s.key(from, to)] > line
+}
+
+// dropper returns superseded when some record may be superseded, else nil.
+func (s *superseding) dropper() func(from, to string, line int) bool {
+	if s == nil || s.hits == 0 {
+		return nil
+	}
+	return s.superseded
 }

@@ -100,9 +100,10 @@ func quietFlagError(msg string) string {
 	return invalidArg.ReplaceAllString(msg, "invalid value for")
 }
 
-// oneLine keeps an error message on one line.
+// oneLine keeps an error message on one line, with the control
+// characters of texts from the input or the service escaped (safeText).
 func oneLine(s string) string {
-	return strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ")
+	return safeText(strings.ReplaceAll(strings.TrimSpace(s), "\n", "; "))
 }
 
 // newRootCmd returns the timrest command with all its subcommands. To add

@@ -21,7 +21,8 @@ var secretParams = []string{"usersig"}
 
 // MinSecret is the shortest secret Text replaces: a shorter "secret" (a
 // test's key) would mangle ordinary words, and no real key or UserSig is
-// that short.
+// that short. timrest.New and auth.NewSigner refuse keys shorter than
+// auth.MinKeyLen (16 bytes), so every key they accept is replaced.
 const MinSecret = 8
 
 // URL returns u (a URL in text) with the values of the secret query
