@@ -9,12 +9,16 @@ FUZZTIME  ?= 3s
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## /{printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-generate: ## regenerate gen/ from openapi/ (after the vendor's docs change)
+generate: ## regenerate the Go compiled from openapi/ (gen/ and every *.gen.go), after the document changes
 	$(GO) generate ./...
 
-check-generated: generate ## fail when gen/ is not what openapi/ generates
-	@git diff --exit-code --stat -- gen || { echo "gen/ is stale: run 'make generate' and commit the result" >&2; exit 1; }
-	@test -z "$$(git status --porcelain --untracked-files=all -- gen)" || { git status --short -- gen; echo "gen/ has uncommitted generated files" >&2; exit 1; }
+# What go generate writes: gen/ (oapi-codegen) and the *.gen.go files of
+# internal/codegen.
+GENERATED = gen ':(glob)**/*.gen.go'
+
+check-generated: generate ## fail when the generated code is not what openapi/ generates
+	@git diff --exit-code --stat -- $(GENERATED) || { echo "generated code is stale: run 'make generate' and commit the result" >&2; exit 1; }
+	@test -z "$$(git status --porcelain --untracked-files=all -- $(GENERATED))" || { git status --short -- $(GENERATED); echo "generated files are not committed" >&2; exit 1; }
 
 check-fmt: ## fail when gofmt would change a file
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; test -z "$$out" || { echo "gofmt would change:" >&2; echo "$$out" >&2; exit 1; }

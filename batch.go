@@ -4,29 +4,357 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"sync"
 	"sync/atomic"
+
+	"github.com/timrest/timrest/internal/spec"
 )
 
-// call sends one request of op with send and decodes the answer into a T,
-// returning an *Error when the service reports a failure.
-func call[T any](ctx context.Context, c *Client, op string, send func(context.Context) (*http.Response, error), b func(*T) base) (*T, error) {
-	resp, err := send(ctx)
-	if err != nil {
-		return nil, c.callErr(op, err)
+// BatchResult is the outcome of a batch call (a method that takes a slice
+// of requests, such as [FriendsService.Import]): one BatchItem per item of
+// the requests, in order, whatever happened to it. R is the type of the
+// answer's per-item result (struct{} when the answer has only a list of
+// failed items).
+type BatchResult[R any] struct {
+	// Items has one entry per item of the call: the items of the first
+	// request, then those of the second, and so on.
+	Items []BatchItem[R]
+	// Fail maps each account (a request's From_Account, say; "" for an
+	// operation whose items belong to no account) to the fail lists of
+	// its answers (Fail_Account), concatenated in the order they were
+	// sent. An account without failed items has no entry.
+	Fail map[string][]string
+}
+
+// BatchItem is the outcome of one item of a batch call.
+type BatchItem[R any] struct {
+	// Request is the index of the item's request among the call's
+	// requests, and Index its index in that request's array.
+	Request, Index int
+	// Account is the request's account field (From_Account), or "" for
+	// an operation without one.
+	Account string
+	// Key is the item's key: its To_Account, or the item itself for an
+	// array of strings.
+	Key string
+	// Result is the answer's result for the item, or nil when the answer
+	// gave none (the item was not sent, its request failed, or the
+	// operation answers with a fail list only).
+	Result *R
+	// Code and Info are the item's ResultCode and ResultInfo, when the
+	// service answered for it.
+	Code int
+	Info string
+	// Err is nil when the item succeeded. Otherwise it is an [*Error]
+	// (the item's ResultCode, or the error of its whole request), a
+	// [*ValidationError] for an item the client refused to send,
+	// [ErrMissingResult] when the answer said nothing about the item, or
+	// an error wrapping [ErrNotSent] for an item never sent.
+	Err error
+}
+
+// OK reports whether the item succeeded.
+func (i BatchItem[R]) OK() bool { return i.Err == nil }
+
+// Failed returns the items that did not succeed.
+func (r *BatchResult[R]) Failed() []BatchItem[R] {
+	var out []BatchItem[R]
+	for _, it := range r.Items {
+		if it.Err != nil {
+			out = append(out, it)
+		}
 	}
-	out := new(T)
-	if err := c.decode(op, resp, out, func() base { return b(out) }); err != nil {
-		return nil, err
+	return out
+}
+
+// Succeeded returns how many items succeeded.
+func (r *BatchResult[R]) Succeeded() int {
+	n := 0
+	for _, it := range r.Items {
+		if it.Err == nil {
+			n++
+		}
 	}
-	return out, nil
+	return n
+}
+
+// batchOp is how the generic batch runner reaches into the generated
+// types of one operation (operations.gen.go writes one per batch
+// operation from its x-tim-batch).
+type batchOp[Req, Item, Ans, Res any] struct {
+	op        *spec.Operation
+	merge     bool                      // the request has nothing but the account and the items: one account's requests can share a request
+	items     func(*Req) []Item         // the request's items
+	setItems  func(*Req, []Item)        // replaces them (on a copy)
+	account   func(*Req) string         // the account, nil for none
+	owner     func(*Req) string         // the request's From_Account, for its own problems; nil for none
+	key       func(*Item) string        // the item's key
+	checkHead func(*Req) *spec.Problem  // the request but its items
+	checkItem func(*Item) *spec.Problem // one item
+	env       func(*Ans) envelope       // the answer's envelope
+	results   func(*Ans) []Res          // per-item results, nil for none
+	resKey    func(*Res) string         // a result's key
+	resCode   func(*Res) int32          // a result's code
+	resInfo   func(*Res) string         // a result's message
+	failList  func(*Ans) []string       // the fail list, nil for none
+}
+
+// runBatch runs a batch call: it checks every request and item (an
+// invalid item is not sent and fails alone), splits the items into
+// requests of at most the document's limit, sends one account's requests
+// one after another when the document says so (and different accounts,
+// or requests of no account, in parallel up to the call's concurrency),
+// and accounts for every item exactly once.
+//
+// Repeated keys follow the document's policy (x-tim-batch duplicates):
+// split sends every occurrence, a later one in a later request, so the
+// last wins; share sends a key once per request and gives its result to
+// every occurrence.
+//
+// The error is a *ValidationError (and the result nil) when a request
+// itself (not an item) is invalid; otherwise nil, unless some request
+// failed as a whole, when it wraps the first such failure (the result is
+// still complete). After a failure that every later request would share
+// (StopsBatch), nothing more is sent.
+func runBatch[Req, Item, Ans, Res any](ctx context.Context, c *Client, b *batchOp[Req, Item, Ans, Res], reqs []Req, opts []CallOption) (*BatchResult[Res], error) {
+	op, bt := b.op, b.op.Batch
+	s := c.settings(opts)
+	total := 0
+	for n := range reqs {
+		req := &reqs[n]
+		if p := b.checkHead(req); p != nil {
+			if len(reqs) > 1 {
+				p.Reason = fmt.Sprintf("(request %d) %s", n, p.Reason)
+			}
+			from := ""
+			if b.owner != nil {
+				from = b.owner(req)
+			}
+			return nil, checked(op.ID, p, from)
+		}
+		total += len(b.items(req))
+	}
+	res := &BatchResult[Res]{Items: make([]BatchItem[Res], 0, total), Fail: map[string][]string{}}
+
+	// A job is a run of requests to send one after another: one
+	// account's (sequential), or one request's chunks (otherwise, each
+	// chunk its own job).
+	type chunk struct {
+		req   int   // the request whose fields (but items) it is sent with
+		items []int // indexes into res.Items
+	}
+	type job struct {
+		account string
+		chunks  []chunk
+	}
+	var jobs []*job
+	jobOf := map[string]*job{}
+	var shared [][2]int // {index, index of the occurrence whose outcome it gets}
+	split := bt.Duplicates == spec.DupSplit
+	inChunk := map[string]bool{} // the keys of the chunk being built (split)
+	for n := range reqs {
+		req := &reqs[n]
+		account := ""
+		if b.account != nil {
+			account = b.account(req)
+		}
+		var j *job // the job of the current chunk
+		ci := -1   // the current chunk, in j.chunks
+		if bt.Sequential {
+			if j = jobOf[account]; j == nil {
+				j = &job{account: account}
+				jobOf[account] = j
+				jobs = append(jobs, j)
+			}
+			if last := len(j.chunks) - 1; b.merge && last >= 0 && len(j.chunks[last].items) < bt.Max {
+				// The request goes on in the account's last request.
+				ci = last
+				clear(inChunk)
+				for _, i := range j.chunks[last].items {
+					inChunk[res.Items[i].Key] = true
+				}
+			}
+		}
+		start := func() {
+			if !bt.Sequential {
+				j = &job{account: account}
+				jobs = append(jobs, j)
+			}
+			j.chunks = append(j.chunks, chunk{req: n})
+			ci = len(j.chunks) - 1
+			clear(inChunk)
+		}
+		var first map[string]int // key → res index of its first occurrence in this request (share)
+		if !split {
+			first = map[string]int{}
+		}
+		items := b.items(req)
+		for i := range items {
+			it := &items[i]
+			at := len(res.Items)
+			key := b.key(it)
+			res.Items = append(res.Items, BatchItem[Res]{Request: n, Index: i, Account: account, Key: key})
+			if p := b.checkItem(it); p != nil {
+				res.Items[at].Err = itemInvalid(op.ID, bt.Items, i, key, p)
+				continue
+			}
+			if !split {
+				if f, dup := first[key]; dup {
+					shared = append(shared, [2]int{at, f})
+					continue
+				}
+				first[key] = at
+			}
+			if ci < 0 || len(j.chunks[ci].items) >= bt.Max || (split && inChunk[key]) {
+				start()
+			}
+			j.chunks[ci].items = append(j.chunks[ci].items, at)
+			if split {
+				inChunk[key] = true
+			}
+		}
+	}
+
+	requests := 0
+	for _, j := range jobs {
+		requests += len(j.chunks)
+	}
+	run := &batchRun{op: op.ID, requests: requests}
+	fails := make([][][]string, len(jobs)) // per job, per chunk: the answer's fail list
+	parallel(len(jobs), s.concurrency, func(n int) {
+		j := jobs[n]
+		fails[n] = make([][]string, len(j.chunks))
+		for ci, ch := range j.chunks {
+			if len(ch.items) == 0 {
+				continue
+			}
+			fail := func(err error) {
+				run.fail(err)
+				for _, i := range ch.items {
+					res.Items[i].Err = err
+				}
+			}
+			if err := run.stopErr(ctx); err != nil {
+				fail(err)
+				continue
+			}
+			send := reqs[ch.req]
+			part := b.chunkItems(reqs, res.Items, ch.items)
+			b.setItems(&send, part)
+			a, err := call(ctx, c, op, &send, b.env, s)
+			if err != nil {
+				fail(err)
+				continue
+			}
+			if b.failList != nil {
+				fails[n][ci] = b.failList(a)
+			}
+			b.settle(c, res, ch.items, part, a)
+		}
+	})
+	for n, j := range jobs { // in the order the requests were planned
+		for _, f := range fails[n] {
+			if len(f) > 0 {
+				res.Fail[j.account] = append(res.Fail[j.account], f...)
+			}
+		}
+	}
+	for _, d := range shared {
+		f := res.Items[d[1]]
+		f.Request, f.Index = res.Items[d[0]].Request, res.Items[d[0]].Index
+		res.Items[d[0]] = f
+	}
+	return res, run.err()
+}
+
+// chunkItems returns the items of res[idx] for one request: a slice of
+// the caller's request when they are a run of one request's items (the
+// common case: nothing is copied), else a copy.
+func (b *batchOp[Req, Item, Ans, Res]) chunkItems(reqs []Req, res []BatchItem[Res], idx []int) []Item {
+	first, last := res[idx[0]], res[idx[len(idx)-1]]
+	if first.Request == last.Request && last.Index-first.Index == len(idx)-1 && idx[len(idx)-1]-idx[0] == len(idx)-1 {
+		items := b.items(&reqs[first.Request])
+		return items[first.Index : last.Index+1 : last.Index+1]
+	}
+	out := make([]Item, len(idx))
+	for k, i := range idx {
+		out[k] = b.items(&reqs[res[i].Request])[res[i].Index]
+	}
+	return out
+}
+
+// settle gives each sent item (idx into res.Items, sent as part) its
+// outcome from the answer a.
+func (b *batchOp[Req, Item, Ans, Res]) settle(c *Client, res *BatchResult[Res], idx []int, part []Item, a *Ans) {
+	op := b.op.ID
+	if b.results == nil { // a fail list only: the items not in it succeeded
+		failed := map[string]bool{}
+		for _, k := range b.failList(a) {
+			failed[k] = true
+		}
+		for _, i := range idx {
+			if it := &res.Items[i]; failed[it.Key] {
+				it.Err = &Error{Op: op, Account: it.Key, Info: "listed as failed in the answer"}
+			}
+		}
+		return
+	}
+	results := b.results(a)
+	match := matchResults(results, len(part),
+		func(k int) string { return b.key(&part[k]) },
+		b.resKey)
+	for k, i := range idx {
+		it := &res.Items[i]
+		r := match(k)
+		if r == nil {
+			it.Err = fmt.Errorf("%w (%s %q)", ErrMissingResult, b.op.Batch.Items, it.Key)
+			continue
+		}
+		it.Result = r
+		it.Code, it.Info = int(b.resCode(r)), b.resInfo(r)
+		if it.Code != 0 {
+			e := c.answerErr(op, it.Key, int32(it.Code), it.Info, "")
+			it.Info = e.Info // what the service sent, without any secret it echoed
+			it.Err = e
+		}
+	}
+}
+
+// itemInvalid is the *ValidationError of item i (key) of a request's
+// array items, for the problem p.
+func itemInvalid(op, items string, i int, key string, p *spec.Problem) *ValidationError {
+	field := items
+	if p.Field != "" {
+		field += "." + p.Field
+	}
+	return &ValidationError{Op: op, Field: field, Index: i, Account: key, Reason: p.Reason}
+}
+
+// matchResults returns a function that gives the result for the k-th of n
+// keys sent (sentKey(k)), or nil when the answer has none. The service
+// answers in request order; when it does not, results are matched by key
+// (resKey), the first result for a key winning.
+func matchResults[R any](results []R, n int, sentKey func(k int) string, resKey func(*R) string) func(k int) *R {
+	inOrder := len(results) == n
+	for k := 0; inOrder && k < n; k++ {
+		inOrder = resKey(&results[k]) == sentKey(k)
+	}
+	if inOrder {
+		return func(k int) *R { return &results[k] }
+	}
+	by := make(map[string]*R, len(results))
+	for k := range results {
+		if _, dup := by[resKey(&results[k])]; !dup {
+			by[resKey(&results[k])] = &results[k]
+		}
+	}
+	return func(k int) *R { return by[sentKey(k)] }
 }
 
 // batchRun runs the requests of one batch call: jobs in parallel (at most
-// the client's concurrency at once), each job's requests one after
-// another. It stops sending when the context ends or a request fails in
-// a way every later request would too, and keeps the first failure.
+// the call's concurrency at once), each job's requests one after another.
+// It stops sending when the context ends or a request fails in a way
+// every later request would too, and keeps the first failure.
 type batchRun struct {
 	op       string
 	requests int // requests planned, for the summary error
@@ -59,15 +387,19 @@ func (r *batchRun) fail(err error) {
 	if r.first == nil {
 		r.first = err
 	}
-	if r.fatal == nil && stopsBatch(err) {
+	if r.fatal == nil && StopsBatch(err) {
 		r.fatal = err
 	}
 }
 
-// stopsBatch reports whether err means every later request of the batch
-// would fail the same way: a UserSig that does not verify (even after a
-// renewal), a missing permission or a wrong app configuration.
-func stopsBatch(err error) bool {
+// StopsBatch reports whether err, the error of a whole request, means
+// every later request of the same kind would fail the same way: a
+// UserSig that does not verify (even after a renewal), a missing
+// permission or a wrong app configuration. Batch calls stop sending after
+// such an error (the rest fails with [ErrNotSent]); a program that sends
+// requests itself can do the same. The error of an item (an [*Error] with
+// an Account) never stops a batch.
+func StopsBatch(err error) bool {
 	var e *Error
 	if !errors.As(err, &e) || e.Account != "" {
 		return false
@@ -89,7 +421,7 @@ func (r *batchRun) err() error {
 
 // parallel runs job(i) for i in [0, n) with at most limit at once.
 func parallel(n, limit int, job func(i int)) {
-	if n == 1 || limit == 1 {
+	if n == 1 || limit <= 1 {
 		for i := range n {
 			job(i)
 		}

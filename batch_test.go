@@ -12,11 +12,10 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/timrest/timrest"
-	"github.com/timrest/timrest/emulator"
 	"github.com/timrest/timrest/gen"
+	"github.com/timrest/timrest/internal/spec"
 	"github.com/timrest/timrest/tag"
 )
 
@@ -61,7 +60,7 @@ func TestGetFriendsBatches(t *testing.T) {
 	to[130] = strings.Repeat("x", 33) // not a UserID: not sent
 	to = append(to, "user005", "stranger1")
 
-	res, err := c.GetFriends(context.Background(), gen.GetFriendsRequest{FromAccount: "alice", ToAccount: to, TagList: []string{timrest.TagRemark, timrest.TagFriendLists}})
+	res, err := c.Friends.Get(context.Background(), []gen.GetFriendsRequest{{FromAccount: "alice", ToAccount: to, TagList: []string{timrest.TagRemark, timrest.TagFriendLists}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,38 +84,43 @@ func TestGetFriendsBatches(t *testing.T) {
 			t.Errorf("%s sent %d times", a, n)
 		}
 	}
-	if len(res.Friends) != len(to) {
-		t.Fatalf("%d results for %d accounts", len(res.Friends), len(to))
+	if len(res.Items) != len(to) {
+		t.Fatalf("%d results for %d accounts", len(res.Items), len(to))
 	}
-	for i, f := range res.Friends {
-		if f.Index != i || f.Account != to[i] {
-			t.Fatalf("result %d is for %d %q, want %q", i, f.Index, f.Account, to[i])
+	for i, f := range res.Items {
+		if f.Request != 0 || f.Index != i || f.Key != to[i] || f.Account != "" {
+			t.Fatalf("result %d is for request %d index %d %q (account %q), want %q", i, f.Request, f.Index, f.Key, f.Account, to[i])
 		}
 		switch {
-		case strings.HasPrefix(f.Account, "stranger"):
-			if f.Code != 30001 || !errors.Is(f.Err, timrest.ErrBadRequest) {
-				t.Errorf("%d %s: code %d err %v, want 30001", i, f.Account, f.Code, f.Err)
+		case strings.HasPrefix(f.Key, "stranger"):
+			if f.Code != 30001 || !errors.Is(f.Err, timrest.ErrBadRequest) || f.Result == nil || f.Result.ToAccount != f.Key {
+				t.Errorf("%d %s: code %d err %v result %+v, want 30001", i, f.Key, f.Code, f.Err, f.Result)
 			}
-		case strings.HasPrefix(f.Account, "ghost"):
-			if !errors.Is(f.Err, timrest.ErrMissingResult) {
-				t.Errorf("%d %s: err %v, want ErrMissingResult", i, f.Account, f.Err)
+		case strings.HasPrefix(f.Key, "ghost"):
+			if !errors.Is(f.Err, timrest.ErrMissingResult) || f.Result != nil {
+				t.Errorf("%d %s: err %v, want ErrMissingResult", i, f.Key, f.Err)
 			}
 		case i == 130:
 			var ve *timrest.ValidationError
-			if !errors.As(f.Err, &ve) || ve.Field != "To_Account" || ve.Index != 130 || ve.Account != f.Account {
+			if !errors.As(f.Err, &ve) || ve.Field != "To_Account" || ve.Index != 130 || ve.Account != f.Key {
 				t.Errorf("%d: err %v, want a ValidationError for To_Account[130]", i, f.Err)
 			}
 		default:
-			if r, ok := f.Tags.Remark(); !ok || r != "remark "+f.Account || f.Err != nil {
-				t.Errorf("%d %s: remark %q, err %v", i, f.Account, r, f.Err)
+			if f.Err != nil || f.Result == nil {
+				t.Errorf("%d %s: err %v, result %v", i, f.Key, f.Err, f.Result)
+				continue
 			}
-			if l, _ := f.Tags.FriendLists(); !slices.Equal(l, []string{"work"}) {
-				t.Errorf("%d %s: lists %v", i, f.Account, l)
+			tags := timrest.Tags(f.Result.SNSProfileItem)
+			if r, ok := tags.Remark(); !ok || r != "remark "+f.Key {
+				t.Errorf("%d %s: remark %q", i, f.Key, r)
+			}
+			if l, _ := tags.FriendLists(); !slices.Equal(l, []string{"work"}) {
+				t.Errorf("%d %s: lists %v", i, f.Key, l)
 			}
 		}
 	}
-	if diff := cmp.Diff([]string{"stranger1"}, res.FailAccount); diff != "" {
-		t.Errorf("FailAccount (-want +got):\n%s", diff)
+	if diff := cmp.Diff(map[string][]string{"": {"stranger1"}}, res.Fail); diff != "" {
+		t.Errorf("Fail (-want +got):\n%s", diff)
 	}
 	if got := len(res.Failed()); got != 4 {
 		t.Errorf("%d failed, want 4 (stranger twice, ghost, the bad ID)", got)
@@ -139,7 +143,7 @@ func TestGetFriendsValidation(t *testing.T) {
 		{gen.GetFriendsRequest{FromAccount: "alice", ToAccount: []string{"bob"}, TagList: []string{timrest.TagRemark, "Remark"}}, "TagList", 1},
 	}
 	for _, tt := range tests {
-		res, err := c.GetFriends(context.Background(), tt.req)
+		res, err := c.Friends.Get(context.Background(), []gen.GetFriendsRequest{tt.req})
 		var ve *timrest.ValidationError
 		if !errors.As(err, &ve) || ve.Field != tt.field || ve.Index != tt.index || res != nil {
 			t.Errorf("%+v: err %v, want a ValidationError for %s[%d]", tt.req, err, tt.field, tt.index)
@@ -253,7 +257,7 @@ func TestImportFriendsBatches(t *testing.T) {
 		{FromAccount: "alice", AddFriendItem: items("extra", 5)},             // more of alice: same sequence
 		{FromAccount: "alice", AddFriendItem: []gen.AddFriendItem{alice[3]}}, // a duplicate across requests
 	}
-	res, err := c.ImportFriends(context.Background(), reqs...)
+	res, err := c.Friends.Import(context.Background(), reqs)
 	var e *timrest.Error
 	if !errors.As(err, &e) || e.Code != 30001 || !strings.Contains(err.Error(), "1 of 6 requests") {
 		t.Errorf("err = %v, want the summary of dave's failed request (30001)", err)
@@ -302,22 +306,22 @@ func TestImportFriendsBatches(t *testing.T) {
 		if it.Request != order[k][0] || it.Index != order[k][1] {
 			t.Fatalf("result %d is for request %d item %d, want %v", k, it.Request, it.Index, order[k])
 		}
-		if want := reqs[it.Request].AddFriendItem[it.Index].ToAccount; it.To != want || it.From != reqs[it.Request].FromAccount {
-			t.Fatalf("result %d: %s → %s, want %s", k, it.From, it.To, want)
+		if want := reqs[it.Request].AddFriendItem[it.Index].ToAccount; it.Key != want || it.Account != reqs[it.Request].FromAccount {
+			t.Fatalf("result %d: %s → %s, want %s", k, it.Account, it.Key, want)
 		}
 	}
 	var ve *timrest.ValidationError
 	check := func(k int, ok bool, what string) {
 		t.Helper()
 		if !ok {
-			t.Errorf("item %d (%s → %s): %s; got code %d err %v", k, res.Items[k].From, res.Items[k].To, what, res.Items[k].Code, res.Items[k].Err)
+			t.Errorf("item %d (%s → %s): %s; got code %d err %v", k, res.Items[k].Account, res.Items[k].Key, what, res.Items[k].Code, res.Items[k].Err)
 		}
 	}
 	check(7, res.Items[7].Code == 30010 && errors.Is(res.Items[7].Err, timrest.ErrLimit), "want 30010")
 	check(1500, errors.Is(res.Items[1500].Err, timrest.ErrMissingResult), "want ErrMissingResult")
 	check(2000, errors.As(res.Items[2000].Err, &ve) && ve.Field == "AddFriendItem.AddSource" && ve.Index == 2000 && ve.Account == "bob2000", "want a ValidationError for AddSource")
-	check(2500, res.Items[2500].OK() && res.Items[2500].To == "bob0003", "want the identical duplicate imported")
-	check(2501, res.Items[2501].OK() && res.Items[2501].To == "bob0004", "want the duplicate with other fields imported")
+	check(2500, res.Items[2500].OK() && res.Items[2500].Key == "bob0003", "want the identical duplicate imported")
+	check(2501, res.Items[2501].OK() && res.Items[2501].Key == "bob0004", "want the duplicate with other fields imported")
 	check(4, res.Items[4].OK(), "want the first of the pair imported")
 	// The later bob0004 (with a remark) is sent after the first one, in a
 	// later request of alice, which were sent in order.
@@ -333,16 +337,19 @@ func TestImportFriendsBatches(t *testing.T) {
 		}
 	}
 	for k := 2512; k < 2515; k++ {
-		check(k, errors.As(res.Items[k].Err, &e) && e.Code == 30001 && res.Items[k].From == "dave", "want dave's request error")
+		check(k, errors.As(res.Items[k].Err, &e) && e.Code == 30001 && res.Items[k].Account == "dave", "want dave's request error")
 	}
-	if last := res.Items[len(res.Items)-1]; !last.OK() || last.Request != 4 || last.To != "bob0003" {
+	if last := res.Items[len(res.Items)-1]; !last.OK() || last.Request != 4 || last.Key != "bob0003" {
 		t.Errorf("the duplicate across requests: %+v", last)
 	}
-	if got, want := res.Imported(), len(order)-6; got != want {
+	if got, want := res.Succeeded(), len(order)-6; got != want {
 		t.Errorf("%d imported, want %d", got, want)
 	}
-	if diff := cmp.Diff(map[string][]string{"alice": {"full1"}}, res.FailAccount); diff != "" {
-		t.Errorf("FailAccount (-want +got):\n%s", diff)
+	if got, want := len(res.Failed()), 6; got != want {
+		t.Errorf("%d failed, want %d", got, want)
+	}
+	if diff := cmp.Diff(map[string][]string{"alice": {"full1"}}, res.Fail); diff != "" {
+		t.Errorf("Fail (-want +got):\n%s", diff)
 	}
 	if srv.maxIn.Load() < 2 {
 		t.Logf("at most %d requests in flight (parallelism not observed)", srv.maxIn.Load())
@@ -358,7 +365,7 @@ func TestImportFriendsStopsOnFatalError(t *testing.T) {
 	srv.failFrom["alice"] = 70009
 	rt := newFakeRT(t, srv.handle)
 	c, _ := newClient(t, rt, timrest.WithConcurrency(1))
-	res, err := c.ImportFriends(context.Background(), gen.ImportFriendsRequest{FromAccount: "alice", AddFriendItem: items("b", 3500)})
+	res, err := c.Friends.Import(context.Background(), []gen.ImportFriendsRequest{{FromAccount: "alice", AddFriendItem: items("b", 3500)}})
 	if !errors.Is(err, timrest.ErrUserSig) {
 		t.Fatalf("err = %v, want ErrUserSig", err)
 	}
@@ -395,7 +402,7 @@ func TestImportFriendsCancel(t *testing.T) {
 	for i := range 10 {
 		reqs = append(reqs, gen.ImportFriendsRequest{FromAccount: fmt.Sprintf("u%d", i), AddFriendItem: items("f", 1000)})
 	}
-	res, err := c.ImportFriends(ctx, reqs...)
+	res, err := c.Friends.Import(ctx, reqs)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -426,15 +433,17 @@ func TestImportFriendsBadFromAccount(t *testing.T) {
 	t.Parallel()
 	rt := newFakeRT(t, newImportServer(t).handle)
 	c, _ := newClient(t, rt)
-	res, err := c.ImportFriends(context.Background(),
-		gen.ImportFriendsRequest{FromAccount: "alice", AddFriendItem: items("b", 1)},
-		gen.ImportFriendsRequest{FromAccount: strings.Repeat("z", 40), AddFriendItem: items("b", 1)})
+	res, err := c.Friends.Import(context.Background(), []gen.ImportFriendsRequest{
+		{FromAccount: "alice", AddFriendItem: items("b", 1)},
+		{FromAccount: strings.Repeat("z", 40), AddFriendItem: items("b", 1)}})
 	var ve *timrest.ValidationError
-	if !errors.As(err, &ve) || ve.Field != "From_Account" || res != nil {
+	if !errors.As(err, &ve) || res != nil {
 		t.Fatalf("err = %v, want a ValidationError for From_Account", err)
 	}
-	if !strings.Contains(err.Error(), "request 1") {
-		t.Errorf("err = %v, want the request named", err)
+	want := &timrest.ValidationError{Op: "ImportFriends", Field: "From_Account", Index: -1, Account: strings.Repeat("z", 40),
+		Reason: "(request 1) is 40 bytes, want at most 32"}
+	if diff := cmp.Diff(want, ve); diff != "" {
+		t.Errorf("error (-want +got):\n%s", diff)
 	}
 	if n := len(rt.requests()); n != 0 {
 		t.Errorf("%d requests sent", n)
@@ -442,29 +451,33 @@ func TestImportFriendsBadFromAccount(t *testing.T) {
 }
 
 // TestImportItemValidation: each rule of the document's AddFriendItem
-// schema refuses the item alone, naming field, index and To_Account.
+// schema refuses the item alone, naming the field by its JSON path (under
+// AddFriendItem), the item's index and To_Account, with the reason the
+// generated check gives.
 func TestImportItemValidation(t *testing.T) {
 	t.Parallel()
 	rt := newFakeRT(t, newImportServer(t).handle)
 	c, _ := newClient(t, rt)
 	good := gen.AddFriendItem{ToAccount: "ok", AddSource: "AddSource_Type_Web"}
 	bad := []struct {
-		field string
-		edit  func(*gen.AddFriendItem)
+		field, reason string
+		edit          func(*gen.AddFriendItem)
 	}{
-		{"To_Account", func(it *gen.AddFriendItem) { it.ToAccount = "" }},
-		{"To_Account", func(it *gen.AddFriendItem) { it.ToAccount = strings.Repeat("é", 17) }}, // 34 bytes
-		{"AddSource", func(it *gen.AddFriendItem) { it.AddSource = "AddSource_Type_123" }},
-		{"AddSource", func(it *gen.AddFriendItem) { it.AddSource = "" }},
-		{"Remark", func(it *gen.AddFriendItem) { it.Remark = ptr(strings.Repeat("r", 97)) }},
-		{"AddWording", func(it *gen.AddFriendItem) { it.AddWording = ptr(strings.Repeat("w", 257)) }},
-		{"GroupName", func(it *gen.AddFriendItem) { it.GroupName = make([]string, 33) }},
-		{"GroupName", func(it *gen.AddFriendItem) { it.GroupName = []string{strings.Repeat("g", 31)} }},
-		{"CustomItem", func(it *gen.AddFriendItem) {
+		{"To_Account", "is empty", func(it *gen.AddFriendItem) { it.ToAccount = "" }},
+		{"To_Account", "is 34 bytes, want at most 32", func(it *gen.AddFriendItem) { it.ToAccount = strings.Repeat("é", 17) }},
+		{"AddSource", "does not match ^AddSource_Type_[A-Za-z]{1,8}$", func(it *gen.AddFriendItem) { it.AddSource = "AddSource_Type_123" }},
+		{"AddSource", "does not match ^AddSource_Type_[A-Za-z]{1,8}$", func(it *gen.AddFriendItem) { it.AddSource = "" }},
+		{"Remark", "is 97 bytes, want at most 96", func(it *gen.AddFriendItem) { it.Remark = ptr(strings.Repeat("r", 97)) }},
+		{"Remark", "is 99 bytes, want at most 96", func(it *gen.AddFriendItem) { it.Remark = ptr(strings.Repeat("é", 49) + "x") }}, // 50 characters
+		{"AddWording", "is 257 bytes, want at most 256", func(it *gen.AddFriendItem) { it.AddWording = ptr(strings.Repeat("w", 257)) }},
+		{"GroupName", "has 33 items, want at most 32", func(it *gen.AddFriendItem) { it.GroupName = make([]string, 33) }},
+		{"GroupName[0]", "is 31 bytes, want at most 30", func(it *gen.AddFriendItem) { it.GroupName = []string{strings.Repeat("g", 31)} }},
+		{"GroupName[1]", "is empty", func(it *gen.AddFriendItem) { it.GroupName = []string{"work", ""} }},
+		{"CustomItem[0].Tag", "does not match ^Tag_SNS_Custom_[A-Za-z]{1,8}$", func(it *gen.AddFriendItem) {
 			it.CustomItem = []gen.CustomFriendItem{{Tag: "Tag_SNS_Custom_Too_Long_Name", Value: tag.Int(1)}}
 		}},
-		{"CustomItem", func(it *gen.AddFriendItem) {
-			it.CustomItem = []gen.CustomFriendItem{{Tag: "Tag_SNS_Custom_List", Value: tag.Strings("a")}}
+		{"CustomItem[1].Value", "is array of strings, want string or integer", func(it *gen.AddFriendItem) {
+			it.CustomItem = []gen.CustomFriendItem{{Tag: "Tag_SNS_Custom_Rank", Value: tag.Int(1)}, {Tag: "Tag_SNS_Custom_List", Value: tag.Strings("a")}}
 		}},
 	}
 	var list []gen.AddFriendItem
@@ -475,7 +488,7 @@ func TestImportItemValidation(t *testing.T) {
 		list = append(list, it)
 	}
 	list = append(list, good)
-	res, err := c.ImportFriends(context.Background(), gen.ImportFriendsRequest{FromAccount: "alice", AddFriendItem: list})
+	res, err := c.Friends.Import(context.Background(), []gen.ImportFriendsRequest{{FromAccount: "alice", AddFriendItem: list}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -485,8 +498,8 @@ func TestImportItemValidation(t *testing.T) {
 			t.Errorf("item %d: err %v, want a ValidationError", i, res.Items[i].Err)
 			continue
 		}
-		want := &timrest.ValidationError{Op: "ImportFriends", Field: "AddFriendItem." + b.field, Index: i, Account: list[i].ToAccount}
-		if diff := cmp.Diff(want, ve, cmpopts.IgnoreFields(timrest.ValidationError{}, "Reason")); diff != "" {
+		want := &timrest.ValidationError{Op: "ImportFriends", Field: "AddFriendItem." + b.field, Index: i, Account: list[i].ToAccount, Reason: b.reason}
+		if diff := cmp.Diff(want, ve); diff != "" {
 			t.Errorf("item %d (-want +got):\n%s", i, diff)
 		}
 		if !strings.Contains(ve.Error(), fmt.Sprintf("AddFriendItem[%d].%s", i, b.field)) {
@@ -526,7 +539,7 @@ func TestImportFriendsDuplicates(t *testing.T) {
 			t.Parallel()
 			rt := newFakeRT(t, newImportServer(t).handle)
 			c, _ := newClient(t, rt, timrest.WithConcurrency(2))
-			res, err := c.ImportFriends(context.Background(), reqs...)
+			res, err := c.Friends.Import(context.Background(), reqs)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -548,16 +561,16 @@ func TestImportFriendsDuplicates(t *testing.T) {
 			}
 			n := 0
 			for _, r := range res.Items {
-				if r.From != "alice" {
+				if r.Account != "alice" {
 					continue
 				}
-				if !r.OK() || r.To != all[n].ToAccount {
-					t.Errorf("alice's item %d: %s %v, want %s imported", n, r.To, r.Err, all[n].ToAccount)
+				if !r.OK() || r.Key != all[n].ToAccount {
+					t.Errorf("alice's item %d: %s %v, want %s imported", n, r.Key, r.Err, all[n].ToAccount)
 				}
 				n++
 			}
-			if n != len(all) || res.Imported() != len(res.Items) {
-				t.Errorf("%d of alice's items in the result, %d of %d imported", n, res.Imported(), len(res.Items))
+			if n != len(all) || res.Succeeded() != len(res.Items) {
+				t.Errorf("%d of alice's items in the result, %d of %d imported", n, res.Succeeded(), len(res.Items))
 			}
 		})
 	}
@@ -583,9 +596,9 @@ func TestImportFriendsDuplicatesChunking(t *testing.T) {
 		for i := range tt.items {
 			list = append(list, gen.AddFriendItem{ToAccount: fmt.Sprintf("u%d", i%tt.cycle), AddSource: "AddSource_Type_Test"})
 		}
-		res, err := c.ImportFriends(context.Background(), gen.ImportFriendsRequest{FromAccount: "alice", AddFriendItem: list})
-		if err != nil || res.Imported() != tt.items {
-			t.Fatalf("cycle %d: err %v, %d imported", tt.cycle, err, res.Imported())
+		res, err := c.Friends.Import(context.Background(), []gen.ImportFriendsRequest{{FromAccount: "alice", AddFriendItem: list}})
+		if err != nil || res.Succeeded() != tt.items {
+			t.Fatalf("cycle %d: err %v, %d imported", tt.cycle, err, res.Succeeded())
 		}
 		var sizes []int
 		for _, r := range rt.requests() {
@@ -599,29 +612,251 @@ func TestImportFriendsDuplicatesChunking(t *testing.T) {
 	}
 }
 
-// TestImportFriendsDuplicatesLastWins: against the emulator, the last of
-// several items for one friend in a call is the one that stays (each
-// re-import updates the fields it sets).
-func TestImportFriendsDuplicatesLastWins(t *testing.T) {
+// TestImportFriendsMerge: one From_Account's requests share requests up
+// to the document's limit (the request holds nothing but the account and
+// its items), in input order, whatever other accounts come between; every
+// item keeps its own request and index in the result.
+func TestImportFriendsMerge(t *testing.T) {
 	t.Parallel()
-	c, emu := startEmulator(t, emulator.Config{}, true, timrest.WithoutRateLimit())
-	if err := emu.AddAccounts("alice", "bob", "carol"); err != nil {
+	rt := newFakeRT(t, newImportServer(t).handle)
+	c, _ := newClient(t, rt, timrest.WithConcurrency(1))
+	reqs := []gen.ImportFriendsRequest{
+		{FromAccount: "alice", AddFriendItem: items("a", 400)},
+		{FromAccount: "bob", AddFriendItem: items("b", 3)},
+		{FromAccount: "alice", AddFriendItem: items("c", 400)},
+		{FromAccount: "alice", AddFriendItem: items("d", 400)},
+		{FromAccount: "bob", AddFriendItem: items("e", 2)},
+	}
+	res, err := c.Friends.Import(context.Background(), reqs)
+	if err != nil {
 		t.Fatal(err)
 	}
-	item := func(to, remark string) gen.AddFriendItem {
-		return gen.AddFriendItem{ToAccount: to, AddSource: "AddSource_Type_Test", Remark: ptr(remark)}
+	type sent struct {
+		from        string
+		size        int
+		first, last string
 	}
-	res, err := c.ImportFriends(context.Background(),
-		gen.ImportFriendsRequest{FromAccount: "alice", AddFriendItem: []gen.AddFriendItem{item("bob", "first"), item("carol", "only")}},
-		gen.ImportFriendsRequest{FromAccount: "alice", AddFriendItem: []gen.AddFriendItem{item("bob", "second"), item("bob", "last")}})
-	if err != nil || res.Imported() != 4 {
-		t.Fatalf("err %v, %d of 4 imported: %v", err, res.Imported(), res.Failed())
+	var got []sent
+	for _, r := range rt.requests() {
+		var req gen.ImportFriendsRequest
+		r.decode(t, &req)
+		n := len(req.AddFriendItem)
+		got = append(got, sent{req.FromAccount, n, req.AddFriendItem[0].ToAccount, req.AddFriendItem[n-1].ToAccount})
 	}
-	got := map[string]string{}
-	for _, f := range emu.Friends("alice") {
-		got[f.ToAccount] = f.Remark
+	want := []sent{{"alice", 1000, "a0000", "d0199"}, {"alice", 200, "d0200", "d0399"}, {"bob", 5, "b0000", "e0001"}}
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(sent{})); diff != "" {
+		t.Errorf("requests sent (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(map[string]string{"bob": "last", "carol": "only"}, got); diff != "" {
-		t.Errorf("alice's friends' remarks (-want +got):\n%s", diff)
+	k := 0
+	for n, r := range reqs {
+		for i, it := range r.AddFriendItem {
+			if got := res.Items[k]; got.Request != n || got.Index != i || got.Key != it.ToAccount || got.Account != r.FromAccount || !got.OK() {
+				t.Fatalf("item %d: %+v, want request %d index %d (%s → %s) imported", k, got, n, i, r.FromAccount, it.ToAccount)
+			}
+			k++
+		}
+	}
+}
+
+// TestGetFriendsRequestsNeverMerge: GetFriends requests are sent apart,
+// each with its own From_Account and TagList, even when they could share
+// a request; a To_Account repeated within a request is asked once and
+// every occurrence gets the answer, while one repeated in another request
+// is asked again there.
+func TestGetFriendsRequestsNeverMerge(t *testing.T) {
+	t.Parallel()
+	rt := newFakeRT(t, friendsServer(t))
+	c, _ := newClient(t, rt, timrest.WithConcurrency(1))
+	reqs := []gen.GetFriendsRequest{
+		{FromAccount: "alice", ToAccount: []string{"bob", "carol", "bob"}, TagList: []string{timrest.TagRemark}},
+		{FromAccount: "alice", ToAccount: []string{"bob", "dave"}, TagList: []string{timrest.TagRemark}},
+		{FromAccount: "erin", ToAccount: []string{"bob"}, TagList: []string{timrest.TagFriendLists}},
+	}
+	res, err := c.Friends.Get(context.Background(), reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rt.requests() {
+		var req gen.GetFriendsRequest
+		r.decode(t, &req)
+		got = append(got, fmt.Sprintf("%s %v %v", req.FromAccount, req.ToAccount, req.TagList))
+	}
+	want := []string{
+		"alice [bob carol] [Tag_SNS_IM_Remark]",
+		"alice [bob dave] [Tag_SNS_IM_Remark]",
+		"erin [bob] [Tag_SNS_IM_Group]",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("requests sent (-want +got):\n%s", diff)
+	}
+	wantItems := [][2]int{{0, 0}, {0, 1}, {0, 2}, {1, 0}, {1, 1}, {2, 0}}
+	if len(res.Items) != len(wantItems) {
+		t.Fatalf("%d items, want %d", len(res.Items), len(wantItems))
+	}
+	for k, it := range res.Items {
+		if it.Request != wantItems[k][0] || it.Index != wantItems[k][1] || !it.OK() || it.Result == nil || it.Result.ToAccount != it.Key {
+			t.Errorf("item %d: %+v, want request %d index %d answered", k, it, wantItems[k][0], wantItems[k][1])
+		}
+	}
+	if res.Items[0].Result == nil || res.Items[2].Result == nil || res.Items[0].Result.ToAccount != res.Items[2].Result.ToAccount {
+		t.Errorf("the repeated bob: %+v and %+v, want the same answer", res.Items[0].Result, res.Items[2].Result)
+	}
+}
+
+// TestStopsBatch: the errors of a whole request whose class the document
+// makes auth, permission or config stop a batch; no other error does,
+// nor an item's error of those classes.
+func TestStopsBatch(t *testing.T) {
+	t.Parallel()
+	stops := map[spec.Class]bool{spec.ClassAuth: true, spec.ClassPermission: true, spec.ClassConfig: true}
+	for _, op := range spec.Operations {
+		codes := map[int]spec.ErrorCode{}
+		for code, e := range spec.PublicErrors {
+			codes[code] = e
+		}
+		for code, e := range op.Errors {
+			codes[code] = e // the operation's own entry wins
+		}
+		for code, e := range codes {
+			whole := &timrest.Error{Op: op.ID, Code: code}
+			if got := timrest.StopsBatch(whole); got != stops[e.Class] {
+				t.Errorf("%s %d (%s): StopsBatch %v", op.ID, code, e.Class, got)
+			}
+			if got := timrest.StopsBatch(fmt.Errorf("timrest: 1 of 2 requests failed: %w", whole)); got != stops[e.Class] {
+				t.Errorf("%s %d (%s) wrapped: StopsBatch %v", op.ID, code, e.Class, got)
+			}
+			if timrest.StopsBatch(&timrest.Error{Op: op.ID, Code: code, Account: "bob"}) {
+				t.Errorf("%s %d (%s): an item's error stops the batch", op.ID, code, e.Class)
+			}
+		}
+	}
+	for _, err := range []error{
+		nil,
+		errors.New("timrest: network"),
+		&timrest.Error{Op: "ImportFriends", HTTPStatus: 502},
+		&timrest.Error{Op: "ImportFriends", HTTPStatus: 302},
+		&timrest.ValidationError{Op: "ImportFriends", Field: "From_Account", Index: -1, Reason: "is empty"},
+		&timrest.Error{Op: "ImportFriends", Code: 99999},
+		context.Canceled,
+	} {
+		if timrest.StopsBatch(err) {
+			t.Errorf("StopsBatch(%v) = true", err)
+		}
+	}
+}
+
+// TestImportFriendsStopsOrGoesOn: a whole request failing with a
+// permission or config error stops the call (nothing more is sent, the
+// rest fails with ErrNotSent); a bad-request error of a whole request,
+// or items failing with any code, do not.
+func TestImportFriendsStopsOrGoesOn(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name      string
+		code      int // of alice's whole request
+		itemCode  int // of every item otherwise
+		stop      bool
+		sentWhole int // requests sent
+	}{
+		{"30004 permission", 30004, 0, true, 1},
+		{"60026 wrong data center", 60026, 0, true, 1},
+		{"70001 expired twice", 70001, 0, true, 2}, // renewed and retried once
+		{"30001 bad request", 30001, 0, false, 4},
+		{"items refused with 30004", 0, 30004, false, 4},
+		{"items refused with 70009", 0, 70009, false, 4},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rt := newFakeRT(t, func(r *recorded) (*http.Response, error) {
+				var req gen.ImportFriendsRequest
+				r.decode(t, &req)
+				if req.FromAccount == "alice" && tt.code != 0 {
+					return failAnswer(tt.code, "injected"), nil
+				}
+				a := gen.ImportFriendsResponse{ActionStatus: gen.ActionStatusOK}
+				for _, it := range req.AddFriendItem {
+					a.ResultItem = append(a.ResultItem, gen.ImportResult{ToAccount: it.ToAccount, ResultCode: int32(tt.itemCode)})
+				}
+				return answerJSON(t, a), nil
+			})
+			c, _ := newClient(t, rt, timrest.WithConcurrency(1))
+			reqs := []gen.ImportFriendsRequest{
+				{FromAccount: "alice", AddFriendItem: items("a", 2)},
+				{FromAccount: "bob", AddFriendItem: items("b", 2)},
+				{FromAccount: "carol", AddFriendItem: items("c", 2)},
+				{FromAccount: "dave", AddFriendItem: items("d", 2)},
+			}
+			res, err := c.Friends.Import(context.Background(), reqs)
+			if n := len(rt.requests()); n != tt.sentWhole {
+				t.Errorf("%d requests sent, want %d", n, tt.sentWhole)
+			}
+			if got := timrest.StopsBatch(err); got != tt.stop {
+				t.Errorf("StopsBatch(%v) = %v, want %v", err, got, tt.stop)
+			}
+			notSent := 0
+			for _, it := range res.Items {
+				if errors.Is(it.Err, timrest.ErrNotSent) {
+					notSent++
+				}
+			}
+			if want := map[bool]int{true: 6, false: 0}[tt.stop]; notSent != want {
+				t.Errorf("%d items not sent, want %d", notSent, want)
+			}
+		})
+	}
+}
+
+// TestBatchItemSecretsRedacted: an item's ResultInfo that echoes the
+// UserSig or the key does not carry them into the item's error (as the
+// error of a whole answer does not: TestSecretsNeverInErrorsOrLogs).
+func TestBatchItemSecretsRedacted(t *testing.T) {
+	t.Parallel()
+	var sig string
+	rt := newFakeRT(t, func(r *recorded) (*http.Response, error) {
+		sig = r.Req.URL.Query().Get("usersig")
+		var req gen.ImportFriendsRequest
+		r.decode(t, &req)
+		a := gen.ImportFriendsResponse{ActionStatus: gen.ActionStatusOK}
+		for _, it := range req.AddFriendItem {
+			a.ResultItem = append(a.ResultItem, gen.ImportResult{ToAccount: it.ToAccount, ResultCode: 30001,
+				ResultInfo: ptr("bad usersig=" + sig + " key " + testKey)})
+		}
+		return answerJSON(t, a), nil
+	})
+	c, _ := newClient(t, rt)
+	res, err := c.Friends.Import(context.Background(), []gen.ImportFriendsRequest{{FromAccount: "alice", AddFriendItem: items("b", 1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := res.Items[0]
+	if it.Err == nil || sig == "" {
+		t.Fatalf("item: %+v", it)
+	}
+	if text := it.Err.Error(); strings.Contains(text, sig) || strings.Contains(text, testKey) {
+		t.Errorf("the item's error carries a secret: %s", text)
+	}
+}
+
+// TestFromAccountInValidationError: a From_Account the document refuses
+// is named in the ValidationError (its Account), for every operation with
+// one, as ValidationError's documentation says.
+func TestFromAccountInValidationError(t *testing.T) {
+	t.Parallel()
+	rt := newFakeRT(t, nil)
+	c, _ := newClient(t, rt)
+	ctx := context.Background()
+	bad := strings.Repeat("z", 33)
+	_, listsErr := c.Friends.Lists(ctx, gen.GetFriendListsRequest{FromAccount: bad})
+	_, getErr := c.Friends.Get(ctx, []gen.GetFriendsRequest{{FromAccount: bad, ToAccount: []string{"bob"}, TagList: []string{timrest.TagRemark}}})
+	_, importErr := c.Friends.Import(ctx, []gen.ImportFriendsRequest{{FromAccount: bad, AddFriendItem: items("b", 1)}})
+	for op, err := range map[string]error{"GetFriendLists": listsErr, "GetFriends": getErr, "ImportFriends": importErr} {
+		want := &timrest.ValidationError{Op: op, Field: "From_Account", Index: -1, Account: bad, Reason: "is 33 bytes, want at most 32"}
+		var ve *timrest.ValidationError
+		if !errors.As(err, &ve) {
+			t.Errorf("%s: %v, want a ValidationError", op, err)
+		} else if diff := cmp.Diff(want, ve); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", op, diff)
+		}
 	}
 }

@@ -22,7 +22,27 @@ import (
 	"github.com/timrest/timrest/auth"
 	"github.com/timrest/timrest/emulator"
 	"github.com/timrest/timrest/gen"
+	"github.com/timrest/timrest/regions"
+	"github.com/timrest/timrest/tag"
 )
+
+// The app of the benchmarks.
+const (
+	benchAppID = 1400000001
+	benchKey   = "bench-KEY-0123456789abcdef0123456789abcdef"
+	benchAdmin = "administrator"
+)
+
+// benchItems returns n AddFriendItems with every field set.
+func benchItems(n int) []gen.AddFriendItem {
+	out := make([]gen.AddFriendItem, n)
+	for i := range out {
+		remark, wording, t := fmt.Sprintf("remark %d", i), "Hi, I'm a benchmark", int64(1700000000+i)
+		out[i] = gen.AddFriendItem{ToAccount: fmt.Sprintf("user%04d", i), AddSource: "AddSource_Type_Web", Remark: &remark,
+			AddWording: &wording, AddTime: &t, GroupName: []string{"work", "climbing"}}
+	}
+	return out
+}
 
 // minimalClient is the hand-written baseline: net/http and encoding/json,
 // the cached UserSig in the URL, a crypto-random random, the answer's
@@ -33,11 +53,11 @@ type minimalClient struct {
 }
 
 func newMinimalClient(hc *http.Client, base string) *minimalClient {
-	sig, err := auth.GenUserSig(testAppID, testKey, testAdmin, 24*time.Hour)
+	sig, err := auth.GenUserSig(benchAppID, benchKey, benchAdmin, 24*time.Hour)
 	if err != nil {
 		panic(err)
 	}
-	q := "?contenttype=json&identifier=" + url.QueryEscape(testAdmin) + "&sdkappid=" + strconv.Itoa(testAppID) + "&usersig=" + url.QueryEscape(sig)
+	q := "?contenttype=json&identifier=" + url.QueryEscape(benchAdmin) + "&sdkappid=" + strconv.Itoa(benchAppID) + "&usersig=" + url.QueryEscape(sig)
 	return &minimalClient{hc: hc, base: base + "%s" + q}
 }
 
@@ -92,90 +112,168 @@ func fixedServer(b *testing.B, answer []byte) *httptest.Server {
 // BenchmarkCallOverhead compares one call through timrest (rate limiting
 // off, to measure the client and not the limiter; "limiter" adds an
 // OperationLimiter too fast to ever wait) with the hand-written minimal
-// client, against the same in-process server and answer.
+// client, against the same in-process server and answer, one call at a
+// time (par=1) and from 8 goroutines (par=8). The operations: a small
+// answer (GetFriendLists), a friend_get_list of 100 accounts with 6 tags
+// each (GetFriends100: many tag values to decode), and an import of 1000
+// items (ImportFriends1000).
 func BenchmarkCallOverhead(b *testing.B) {
 	ctx := context.Background()
 	small := []byte(`{"ResultItem":[{"GroupName":"group1","FriendNumber":1},{"GroupName":"group2","FriendNumber":2},{"GroupName":"group3","FriendNumber":3}],"CurrentSequence":2,"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","ErrorDisplay":""}`)
-	importReq := gen.ImportFriendsRequest{FromAccount: "alice", AddFriendItem: items("user", 1000)}
+	importReq := gen.ImportFriendsRequest{FromAccount: "alice", AddFriendItem: benchItems(1000)}
 	importAns := gen.ImportFriendsResponse{ActionStatus: gen.ActionStatusOK}
 	for _, it := range importReq.AddFriendItem {
-		importAns.ResultItem = append(importAns.ResultItem, gen.ImportResult{ToAccount: it.ToAccount, ResultInfo: ptr("")})
+		info := ""
+		importAns.ResultItem = append(importAns.ResultItem, gen.ImportResult{ToAccount: it.ToAccount, ResultInfo: &info})
 	}
 	large, _ := json.Marshal(importAns)
+	getReq := gen.GetFriendsRequest{FromAccount: "alice", TagList: []string{timrest.TagRemark, timrest.TagFriendLists, timrest.TagAddSource, timrest.TagAddTime, timrest.TagNick, "Tag_SNS_Custom_Level"}}
+	getAns := gen.GetFriendsResponse{ActionStatus: gen.ActionStatusOK}
+	for i := range 100 {
+		to := fmt.Sprintf("friend%03d", i)
+		getReq.ToAccount = append(getReq.ToAccount, to)
+		getAns.InfoItem = append(getAns.InfoItem, gen.FriendInfo{ToAccount: to, SNSProfileItem: []gen.TagItem{
+			{Tag: timrest.TagRemark, Value: tag.String("remark " + to)},
+			{Tag: timrest.TagFriendLists, Value: tag.Strings("work", "climbing", "family")},
+			{Tag: timrest.TagAddSource, Value: tag.String("AddSource_Type_Web")},
+			{Tag: timrest.TagAddTime, Value: tag.Int(1700000000)},
+			{Tag: timrest.TagNick, Value: tag.String("Nick " + to)},
+			{Tag: "Tag_SNS_Custom_Level", Value: tag.Int(int64(i))},
+		}})
+	}
+	getBody, _ := json.Marshal(getAns)
 
 	newTimrest := func(b *testing.B, base string, opts ...timrest.Option) *timrest.Client {
-		c, err := timrest.New(timrest.Config{SDKAppID: testAppID, SecretKey: testKey, Admin: testAdmin, BaseURL: base},
+		c, err := timrest.New(timrest.Config{SDKAppID: benchAppID, SecretKey: benchKey, Admin: benchAdmin, BaseURL: base},
 			append([]timrest.Option{timrest.WithHTTPClient(newTransport(b)), timrest.WithoutRateLimit()}, opts...)...)
 		if err != nil {
 			b.Fatal(err)
 		}
 		return c
 	}
-	fast, err := timrest.NewLimiter(map[string]float64{"GetFriendLists": 1e9, "ImportFriends": 1e9})
+	fast, err := timrest.NewLimiter(map[string]float64{"GetFriendLists": 1e9, "GetFriends": 1e9, "ImportFriends": 1e9})
 	if err != nil {
 		b.Fatal(err)
 	}
 
-	b.Run("op=GetFriendLists/client=nethttp", func(b *testing.B) {
-		srv := fixedServer(b, small)
-		m := newMinimalClient(newTransport(b), srv.URL)
-		b.ReportAllocs()
-		for b.Loop() {
-			var a gen.GetFriendListsResponse
-			if err := m.post(ctx, "/v4/sns/group_get", gen.GetFriendListsRequest{FromAccount: "alice"}, &a); err != nil || a.ActionStatus != gen.ActionStatusOK || a.ErrorCode != 0 {
-				b.Fatal(err, a.ErrorCode)
+	type client struct {
+		name string
+		call func(b *testing.B, base string) func() error
+	}
+	ops := []struct {
+		name    string
+		answer  []byte
+		clients []client
+	}{
+		{"GetFriendLists", small, []client{
+			{"nethttp", func(b *testing.B, base string) func() error {
+				m := newMinimalClient(newTransport(b), base)
+				return func() error {
+					var a gen.GetFriendListsResponse
+					if err := m.post(ctx, "/v4/sns/group_get", gen.GetFriendListsRequest{FromAccount: "alice"}, &a); err != nil || a.ActionStatus != gen.ActionStatusOK || a.ErrorCode != 0 {
+						return fmt.Errorf("%v %d", err, a.ErrorCode)
+					}
+					return nil
+				}
+			}},
+			{"timrest", func(b *testing.B, base string) func() error {
+				c := newTimrest(b, base)
+				return func() error {
+					_, err := c.Friends.Lists(ctx, gen.GetFriendListsRequest{FromAccount: "alice"})
+					return err
+				}
+			}},
+			{"timrest+limiter", func(b *testing.B, base string) func() error {
+				c := newTimrest(b, base, timrest.WithRateLimiter(fast))
+				return func() error {
+					_, err := c.Friends.Lists(ctx, gen.GetFriendListsRequest{FromAccount: "alice"})
+					return err
+				}
+			}},
+		}},
+		{"GetFriends100", getBody, []client{
+			{"nethttp", func(b *testing.B, base string) func() error {
+				m := newMinimalClient(newTransport(b), base)
+				return func() error {
+					var a gen.GetFriendsResponse
+					if err := m.post(ctx, "/v4/sns/friend_get_list", getReq, &a); err != nil || a.ActionStatus != gen.ActionStatusOK || len(a.InfoItem) != 100 {
+						return fmt.Errorf("%v", err)
+					}
+					return nil
+				}
+			}},
+			{"timrest", func(b *testing.B, base string) func() error {
+				c := newTimrest(b, base)
+				return func() error {
+					res, err := c.Friends.Get(ctx, []gen.GetFriendsRequest{getReq})
+					if err == nil && res.Succeeded() != 100 {
+						err = fmt.Errorf("%d of 100", res.Succeeded())
+					}
+					return err
+				}
+			}},
+		}},
+		{"ImportFriends1000", large, []client{
+			{"nethttp", func(b *testing.B, base string) func() error {
+				m := newMinimalClient(newTransport(b), base)
+				return func() error {
+					var a gen.ImportFriendsResponse
+					if err := m.post(ctx, "/v4/sns/friend_import", importReq, &a); err != nil || a.ActionStatus != gen.ActionStatusOK || len(a.ResultItem) != 1000 {
+						return fmt.Errorf("%v", err)
+					}
+					return nil
+				}
+			}},
+			{"timrest-api", func(b *testing.B, base string) func() error {
+				c := newTimrest(b, base)
+				return func() error {
+					resp, err := c.API().ImportFriendsWithResponse(ctx, importReq)
+					if err == nil && (resp.JSON200 == nil || len(resp.JSON200.ResultItem) != 1000) {
+						err = fmt.Errorf("bad answer")
+					}
+					return err
+				}
+			}},
+			{"timrest", func(b *testing.B, base string) func() error {
+				c := newTimrest(b, base)
+				return func() error {
+					res, err := c.Friends.Import(ctx, []gen.ImportFriendsRequest{importReq})
+					if err == nil && res.Succeeded() != 1000 {
+						err = fmt.Errorf("%d of 1000", res.Succeeded())
+					}
+					return err
+				}
+			}},
+		}},
+	}
+	for _, op := range ops {
+		for _, par := range []int{1, 8} {
+			for _, cl := range op.clients {
+				b.Run(fmt.Sprintf("op=%s/par=%d/client=%s", op.name, par, cl.name), func(b *testing.B) {
+					do := cl.call(b, fixedServer(b, op.answer).URL)
+					b.ReportAllocs()
+					if par == 1 {
+						for b.Loop() {
+							if err := do(); err != nil {
+								b.Fatal(err)
+							}
+						}
+						return
+					}
+					// 8 goroutines on any number of cores.
+					b.SetParallelism((par + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+					b.RunParallel(func(pb *testing.PB) {
+						for pb.Next() {
+							if err := do(); err != nil {
+								b.Error(err)
+								return
+							}
+						}
+					})
+				})
 			}
 		}
-	})
-	b.Run("op=GetFriendLists/client=timrest", func(b *testing.B) {
-		c := newTimrest(b, fixedServer(b, small).URL)
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := c.GetFriendLists(ctx, gen.GetFriendListsRequest{FromAccount: "alice"}); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("op=GetFriendLists/client=timrest+limiter", func(b *testing.B) {
-		c := newTimrest(b, fixedServer(b, small).URL, timrest.WithRateLimiter(fast))
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := c.GetFriendLists(ctx, gen.GetFriendListsRequest{FromAccount: "alice"}); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("op=ImportFriends1000/client=nethttp", func(b *testing.B) {
-		srv := fixedServer(b, large)
-		m := newMinimalClient(newTransport(b), srv.URL)
-		b.ReportAllocs()
-		for b.Loop() {
-			var a gen.ImportFriendsResponse
-			if err := m.post(ctx, "/v4/sns/friend_import", importReq, &a); err != nil || a.ActionStatus != gen.ActionStatusOK || len(a.ResultItem) != 1000 {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("op=ImportFriends1000/client=timrest-api", func(b *testing.B) {
-		c := newTimrest(b, fixedServer(b, large).URL)
-		b.ReportAllocs()
-		for b.Loop() {
-			resp, err := c.API().ImportFriendsWithResponse(ctx, importReq)
-			if err != nil || resp.JSON200 == nil || len(resp.JSON200.ResultItem) != 1000 {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("op=ImportFriends1000/client=timrest", func(b *testing.B) {
-		c := newTimrest(b, fixedServer(b, large).URL)
-		b.ReportAllocs()
-		for b.Loop() {
-			res, err := c.ImportFriends(ctx, importReq)
-			if err != nil || res.Imported() != 1000 {
-				b.Fatal(err)
-			}
-		}
-	})
+	}
 }
 
 // BenchmarkSigning compares signing a request with the caching Signer
@@ -188,7 +286,7 @@ func BenchmarkSigning(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Run("signer=cached", func(b *testing.B) {
-		s, err := auth.NewSigner(testAppID, testKey, testAdmin)
+		s, err := auth.NewSigner(benchAppID, benchKey, benchAdmin)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -205,7 +303,7 @@ func BenchmarkSigning(b *testing.B) {
 	b.Run("signer=per-request", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			sig, err := auth.GenUserSig(testAppID, testKey, testAdmin, 24*time.Hour)
+			sig, err := auth.GenUserSig(benchAppID, benchKey, benchAdmin, 24*time.Hour)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -217,8 +315,8 @@ func BenchmarkSigning(b *testing.B) {
 			u := *base.URL
 			r.URL = &u
 			q := u.Query()
-			q.Set("sdkappid", strconv.Itoa(testAppID))
-			q.Set("identifier", testAdmin)
+			q.Set("sdkappid", strconv.Itoa(benchAppID))
+			q.Set("identifier", benchAdmin)
 			q.Set("usersig", sig)
 			q.Set("random", strconv.FormatUint(uint64(binary.BigEndian.Uint32(rnd[:])), 10))
 			q.Set("contenttype", "json")
@@ -265,16 +363,16 @@ func BenchmarkImportRateLimited(b *testing.B) {
 		}
 		b.StartTimer()
 		start := time.Now()
-		res, err := c.ImportFriends(context.Background(), reqs...)
+		res, err := c.Friends.Import(context.Background(), reqs)
 		elapsed := time.Since(start)
-		if err != nil || res.Imported() != accounts*friends {
-			b.Fatalf("imported %d: %v", res.Imported(), err)
+		if err != nil || res.Succeeded() != accounts*friends {
+			b.Fatalf("imported %d: %v", res.Succeeded(), err)
 		}
 		st := emu.Stats()
 		calls := st.Calls["ImportFriends"]
 		pct = 100 * float64(calls-1) / elapsed.Seconds() / rate
 		refused = float64(st.RateLimited["ImportFriends"])
-		relPerSec = float64(res.Imported()) / elapsed.Seconds()
+		relPerSec = float64(res.Succeeded()) / elapsed.Seconds()
 	}
 	b.ReportMetric(pct, "%-of-allowed-rate")
 	b.ReportMetric(refused, "refused-calls")
@@ -305,7 +403,7 @@ func BenchmarkAllGroupIDs(b *testing.B) {
 			count := func(gcEvery int, peak *uint64) int {
 				var ms runtime.MemStats
 				k := 0
-				for _, err := range c.AllGroupIDs(ctx, gen.ListGroupIDsRequest{}) {
+				for _, err := range c.Groups.AllIDs(ctx, gen.ListGroupIDsRequest{}) {
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -352,6 +450,18 @@ func BenchmarkLimiterWait(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := l.Wait(ctx, "GetFriendLists"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkNew is the cost of making a client: checking the
+// configuration, the first UserSig, the services. Nothing is parsed: the
+// document's facts are compiled in.
+func BenchmarkNew(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := timrest.New(timrest.Config{SDKAppID: benchAppID, SecretKey: benchKey, Admin: benchAdmin, Region: regions.Singapore}); err != nil {
 			b.Fatal(err)
 		}
 	}

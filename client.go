@@ -2,7 +2,6 @@ package timrest
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,6 +15,7 @@ import (
 	"github.com/timrest/timrest/auth"
 	"github.com/timrest/timrest/gen"
 	"github.com/timrest/timrest/internal/redact"
+	"github.com/timrest/timrest/internal/spec"
 	"github.com/timrest/timrest/regions"
 )
 
@@ -73,10 +73,10 @@ func (c Config) LogValue() slog.Value {
 // batches to the documented limits. Create it with [New]; it is safe for
 // concurrent use.
 type Client struct {
-	doc         *docInfo
+	services // Friends, Groups, ...: one per family of the API
+
 	signer      *auth.Signer
 	doer        *doer
-	raw         *gen.Client
 	api         *gen.ClientWithResponses
 	concurrency int
 	baseURL     string
@@ -86,10 +86,6 @@ type Client struct {
 // admin's first UserSig, so a bad configuration fails here, with a
 // [*ValidationError] naming the field, not on the first call.
 func New(cfg Config, opts ...Option) (*Client, error) {
-	doc, err := loadDocInfo()
-	if err != nil {
-		return nil, err
-	}
 	o := options{attemptTimeout: DefaultAttemptTimeout, maxBody: DefaultMaxResponseBytes,
 		concurrency: DefaultConcurrency, sleep: sleepContext}
 	for _, opt := range opts {
@@ -111,8 +107,8 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	case cfg.Admin == "":
 		return nil, bad("Config.Admin", "is empty; want an app admin account")
 	}
-	if r := doc.userID.check(cfg.Admin); r != "" {
-		return nil, bad("Config.Admin", r)
+	if p := spec.CheckAdmin(cfg.Admin); p != "" {
+		return nil, bad("Config.Admin", p)
 	}
 	base := cfg.BaseURL
 	if base == "" {
@@ -159,6 +155,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	}
 	limiter := o.limiter
 	if !o.limiterSet {
+		var err error
 		if limiter, err = NewLimiter(nil); err != nil {
 			return nil, err
 		}
@@ -173,23 +170,28 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 
 	basePath := strings.TrimSuffix(u.Path, "/")
 	d := &doer{
-		http: hc, signer: signer, key: cfg.SecretKey, doc: doc,
-		byPath:  map[string]string{},
+		http: hc, signer: signer, key: cfg.SecretKey,
+		urls: make(map[*spec.Operation]*url.URL, len(spec.Operations)), basePath: basePath,
 		limiter: limiter, policy: o.retry.withDefaults(), sleep: o.sleep,
 		timeout: o.attemptTimeout, maxBody: o.maxBody, log: o.logger,
 	}
-	for id, op := range doc.ops {
-		d.byPath[basePath+op.Path] = id
+	for _, op := range spec.Operations {
+		ou := *u
+		ou.Path = basePath + op.Path
+		ou.RawPath = ""
+		d.urls[op] = &ou
 	}
 	raw, err := gen.NewClient(base, gen.WithHTTPClient(d))
 	if err != nil {
 		return nil, err
 	}
-	return &Client{
-		doc: doc, signer: signer, doer: d, raw: raw,
+	c := &Client{
+		signer: signer, doer: d,
 		api:         &gen.ClientWithResponses{ClientInterface: raw},
 		concurrency: o.concurrency, baseURL: base,
-	}, nil
+	}
+	c.initServices()
+	return c, nil
 }
 
 // API returns the generated client for what this package does not wrap.
@@ -353,55 +355,6 @@ func localConn(a net.Addr) bool {
 		return true
 	}
 	return loopbackAddr(a.String())
-}
-
-// base is what every answer has.
-type base struct {
-	status  gen.ActionStatus
-	code    int32
-	info    *string
-	display *string
-}
-
-// decode reads the answer of op into out and returns an *Error when the
-// answer is a failure. resp came from the doer.
-func (c *Client) decode(op string, resp *http.Response, out any, b func() base) error {
-	data, err := bodyBytes(resp)
-	if err != nil {
-		return c.callErr(op, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		e := &Error{Op: op, HTTPStatus: resp.StatusCode}
-		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-			e.Info = "redirect not followed: a redirect would carry the UserSig to another URL; set Config.BaseURL to the final address"
-			if loc := redirectTarget(resp); loc != "" {
-				e.Info += " (the answer points to " + loc + ")"
-			}
-		}
-		return e
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("timrest: %s: decoding the answer (%d bytes, Content-Type %q): %w",
-			op, len(data), resp.Header.Get("Content-Type"), err)
-	}
-	a := b()
-	if a.code == 0 && a.status == gen.ActionStatusOK {
-		return nil
-	}
-	return c.answerErr(op, "", a.code, deref(a.info), deref(a.display))
-}
-
-// redirectTarget returns the scheme, host and path of a redirect's
-// Location, without its query (which may echo the UserSig), or "".
-func redirectTarget(resp *http.Response) string {
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil || resp.Header.Get("Location") == "" {
-		return ""
-	}
-	if resp.Request != nil && resp.Request.URL != nil {
-		loc = resp.Request.URL.ResolveReference(loc)
-	}
-	return (&url.URL{Scheme: loc.Scheme, Host: loc.Host, Path: loc.Path}).String()
 }
 
 // answerErr makes the *Error of a failed answer or item, with any secret

@@ -2,6 +2,7 @@ package timrest_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -129,7 +130,7 @@ func TestImportFriendsWithFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	res, err := c.ImportFriends(context.Background(), reqs...)
+	res, err := c.Friends.Import(context.Background(), reqs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,8 +143,8 @@ func TestImportFriendsWithFaults(t *testing.T) {
 			t.Fatalf("item %d: request %d index %d: %v", k, it.Request, it.Index, it.Err)
 		}
 	}
-	if len(res.FailAccount) != 0 {
-		t.Errorf("Fail_Account: %v", res.FailAccount)
+	if len(res.Fail) != 0 {
+		t.Errorf("Fail_Account: %v", res.Fail)
 	}
 	for _, req := range reqs {
 		want, got := wantFriends(req), emu.Friends(req.FromAccount)
@@ -177,7 +178,7 @@ func TestImportFriendsCancelled(t *testing.T) {
 	if err := emu.AddAccounts(accounts...); err != nil {
 		t.Fatal(err)
 	}
-	res, err := c.ImportFriends(ctx, reqs...)
+	res, err := c.Friends.Import(ctx, reqs)
 	returned := time.Now()
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
@@ -193,22 +194,22 @@ func TestImportFriendsCancelled(t *testing.T) {
 		}
 	}
 	for _, it := range res.Items {
-		has := have[[2]string{it.From, it.To}]
+		has := have[[2]string{it.Account, it.Key}]
 		switch {
 		case it.OK():
 			imported++
 			if !has {
-				t.Fatalf("%s → %s reported imported, not in the emulator", it.From, it.To)
+				t.Fatalf("%s → %s reported imported, not in the emulator", it.Account, it.Key)
 			}
 		case errors.Is(it.Err, timrest.ErrNotSent):
 			notSent++
 			if has {
-				t.Fatalf("%s → %s reported not sent, but in the emulator", it.From, it.To)
+				t.Fatalf("%s → %s reported not sent, but in the emulator", it.Account, it.Key)
 			}
 		case errors.Is(it.Err, context.Canceled):
 			inFlight++ // may or may not have been imported
 		default:
-			t.Fatalf("%s → %s: unexpected %v", it.From, it.To, it.Err)
+			t.Fatalf("%s → %s: unexpected %v", it.Account, it.Key, it.Err)
 		}
 	}
 	t.Logf("imported %d, in flight %d, not sent %d, returned %v after the cancel", imported, inFlight, notSent, returned.Sub(cancelled))
@@ -241,8 +242,8 @@ func (h *countingHandler) Handle(_ context.Context, r slog.Record) error {
 	return nil
 }
 
-// TestEmulatorEndToEnd: each method against the emulator, every request
-// and answer checked against openapi/.
+// TestEmulatorEndToEnd: each service method against the emulator, every
+// request and answer checked against openapi/.
 func TestEmulatorEndToEnd(t *testing.T) {
 	t.Parallel()
 	c, emu := startEmulator(t, emulator.Config{Seed: &emulator.Seed{Groups: emulator.GenerateGroups(25, 1)}}, true,
@@ -251,22 +252,22 @@ func TestEmulatorEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	res, err := c.ImportFriends(ctx, gen.ImportFriendsRequest{FromAccount: "alice", AddFriendItem: []gen.AddFriendItem{
+	res, err := c.Friends.Import(ctx, []gen.ImportFriendsRequest{{FromAccount: "alice", AddFriendItem: []gen.AddFriendItem{
 		{ToAccount: "bob", AddSource: "AddSource_Type_Web", Remark: ptr("Bobby"), GroupName: []string{"work"}, AddTime: ptr(int64(1700000000))},
 		{ToAccount: "carol", AddSource: "AddSource_Type_Web", GroupName: []string{"work", "family"}},
 		{ToAccount: "nobody", AddSource: "AddSource_Type_Web"},
-	}})
+	}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !res.Items[0].OK() || !res.Items[1].OK() || !errors.Is(res.Items[2].Err, timrest.ErrNotFound) {
 		t.Fatalf("import: %+v", res.Items)
 	}
-	if diff := cmp.Diff(map[string][]string{"alice": {"nobody"}}, res.FailAccount); diff != "" {
-		t.Errorf("FailAccount (-want +got):\n%s", diff)
+	if diff := cmp.Diff(map[string][]string{"alice": {"nobody"}}, res.Fail); diff != "" {
+		t.Errorf("Fail (-want +got):\n%s", diff)
 	}
 
-	lists, err := c.GetFriendLists(ctx, gen.GetFriendListsRequest{FromAccount: "alice", NeedFriend: ptr(gen.NeedFriendYes)})
+	lists, err := c.Friends.Lists(ctx, gen.GetFriendListsRequest{FromAccount: "alice", NeedFriend: ptr(gen.NeedFriendYes)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,27 +275,30 @@ func TestEmulatorEndToEnd(t *testing.T) {
 		t.Errorf("lists: %+v", lists.ResultItem)
 	}
 
-	friends, err := c.GetFriends(ctx, gen.GetFriendsRequest{FromAccount: "alice", ToAccount: []string{"bob", "dave", "carol"},
-		TagList: []string{timrest.TagRemark, timrest.TagFriendLists, timrest.TagAddTime}})
+	friends, err := c.Friends.Get(ctx, []gen.GetFriendsRequest{{FromAccount: "alice", ToAccount: []string{"bob", "dave", "carol"},
+		TagList: []string{timrest.TagRemark, timrest.TagFriendLists, timrest.TagAddTime}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	bob := friends.Friends[0].Tags
+	if !friends.Items[0].OK() || !friends.Items[2].OK() {
+		t.Fatalf("bob and carol: %+v", friends.Items)
+	}
+	bob := timrest.Tags(friends.Items[0].Result.SNSProfileItem)
 	if r, _ := bob.Remark(); r != "Bobby" {
 		t.Errorf("bob's remark %q", r)
 	}
 	if at, _ := bob.AddTime(); at.Unix() != 1700000000 {
 		t.Errorf("bob's add time %v", at)
 	}
-	if l, _ := friends.Friends[2].Tags.FriendLists(); !slices.Equal(l, []string{"work", "family"}) {
+	if l, _ := timrest.Tags(friends.Items[2].Result.SNSProfileItem).FriendLists(); !slices.Equal(l, []string{"work", "family"}) {
 		t.Errorf("carol's lists %v", l)
 	}
-	if f := friends.Friends[1]; f.Code != 30001 || !errors.Is(f.Err, timrest.ErrBadRequest) {
+	if f := friends.Items[1]; f.Code != 30001 || !errors.Is(f.Err, timrest.ErrBadRequest) {
 		t.Errorf("dave (not a friend): %+v", f)
 	}
 
 	var ids []string
-	for id, err := range c.AllGroupIDs(ctx, gen.ListGroupIDsRequest{Limit: ptr(int64(10))}) {
+	for id, err := range c.Groups.AllIDs(ctx, gen.ListGroupIDsRequest{Limit: ptr(int64(10))}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -308,14 +312,51 @@ func TestEmulatorEndToEnd(t *testing.T) {
 		t.Errorf("duplicate group IDs")
 	}
 
-	// An error from the service: a non-admin identifier.
+	// The escape hatch, by path, with the raw answer.
+	raw, err := c.Call(ctx, "v4/group_open_http_svc/get_appid_group_list", json.RawMessage(`{"Limit":3}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page gen.ListGroupIDsResponse
+	if err := json.Unmarshal(raw, &page); err != nil || len(page.GroupIDList) != 3 || page.TotalCount == nil || *page.TotalCount != 25 {
+		t.Errorf("Call: %s (%v)", raw, err)
+	}
+
+	// An error from the service: a wrong key.
 	bad, err := timrest.New(timrest.Config{SDKAppID: testAppID, SecretKey: "wrong-key-0123456789abcdef", Admin: "administrator", BaseURL: c.BaseURL()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = bad.GetFriendLists(ctx, gen.GetFriendListsRequest{FromAccount: "alice"})
+	_, err = bad.Friends.Lists(ctx, gen.GetFriendListsRequest{FromAccount: "alice"})
 	var e *timrest.Error
 	if !errors.As(err, &e) || e.Code != 70009 || !errors.Is(err, timrest.ErrUserSig) {
 		t.Errorf("wrong key: %v, want 70009 ErrUserSig", err)
+	}
+}
+
+// TestImportFriendsDuplicatesLastWins: against the emulator, the last of
+// several items for one friend in a call is the one that stays (each
+// re-import updates the fields it sets).
+func TestImportFriendsDuplicatesLastWins(t *testing.T) {
+	t.Parallel()
+	c, emu := startEmulator(t, emulator.Config{}, true, timrest.WithoutRateLimit())
+	if err := emu.AddAccounts("alice", "bob", "carol"); err != nil {
+		t.Fatal(err)
+	}
+	item := func(to, remark string) gen.AddFriendItem {
+		return gen.AddFriendItem{ToAccount: to, AddSource: "AddSource_Type_Test", Remark: ptr(remark)}
+	}
+	res, err := c.Friends.Import(context.Background(), []gen.ImportFriendsRequest{
+		{FromAccount: "alice", AddFriendItem: []gen.AddFriendItem{item("bob", "first"), item("carol", "only")}},
+		{FromAccount: "alice", AddFriendItem: []gen.AddFriendItem{item("bob", "second"), item("bob", "last")}}})
+	if err != nil || res.Succeeded() != 4 {
+		t.Fatalf("err %v, %d of 4 imported: %v", err, res.Succeeded(), res.Failed())
+	}
+	got := map[string]string{}
+	for _, f := range emu.Friends("alice") {
+		got[f.ToAccount] = f.Remark
+	}
+	if diff := cmp.Diff(map[string]string{"bob": "last", "carol": "only"}, got); diff != "" {
+		t.Errorf("alice's friends' remarks (-want +got):\n%s", diff)
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/timrest/timrest/internal/contract"
+	"github.com/timrest/timrest/internal/spec"
 )
 
 // Error is an error the service reported: a whole call answered with
@@ -68,12 +68,11 @@ func (e *Error) Error() string {
 }
 
 // entry is the document's entry for the code, if it lists it.
-func (e *Error) entry() (contract.ErrorCode, bool) {
-	d, err := loadDocInfo()
-	if err != nil || e.Code == 0 {
-		return contract.ErrorCode{}, false
+func (e *Error) entry() (spec.ErrorCode, bool) {
+	if e.Code == 0 {
+		return spec.ErrorCode{}, false
 	}
-	return d.lookup(e.Op, e.Code)
+	return spec.ByID(e.Op).Lookup(e.Code)
 }
 
 // Meaning returns what the OpenAPI document says the code means, or "" for
@@ -91,9 +90,9 @@ func (e *Error) Class() string {
 	if e.HTTPStatus != 0 && e.Code == 0 {
 		switch {
 		case e.HTTPStatus == 429:
-			return string(contract.ClassRateLimited)
+			return string(spec.ClassRateLimited)
 		case e.HTTPStatus >= 500:
-			return string(contract.ClassTransient)
+			return string(spec.ClassTransient)
 		}
 		return ""
 	}
@@ -110,7 +109,7 @@ func (e *Error) Retryable() bool {
 		return e.HTTPStatus == 429 || e.HTTPStatus >= 500
 	}
 	ent, ok := e.entry()
-	return ok && ent.Retry != contract.RetryNo
+	return ok && ent.Retry != spec.RetryNo
 }
 
 // Is reports whether target is the sentinel of e's class (see
@@ -128,7 +127,7 @@ func (e *Error) Is(target error) bool {
 
 // sentinel is the type of the class sentinels.
 type sentinel struct {
-	class contract.Class
+	class spec.Class
 	msg   string
 }
 
@@ -141,34 +140,34 @@ func (s *sentinel) Error() string { return s.msg }
 var (
 	// ErrBadRequest matches errors of class bad_request: the request is
 	// malformed or a parameter is wrong (30001, 10004, 60003, 70402...).
-	ErrBadRequest error = &sentinel{contract.ClassBadRequest, "timrest: bad request"}
+	ErrBadRequest error = &sentinel{spec.ClassBadRequest, "timrest: bad request"}
 	// ErrUserSig matches errors of class auth: the UserSig is expired,
 	// invalid or signed with the wrong key or for another app (70001,
 	// 70003, 70009, 70013, 70014, 60004...).
-	ErrUserSig error = &sentinel{contract.ClassAuth, "timrest: UserSig or account check failed"}
+	ErrUserSig error = &sentinel{spec.ClassAuth, "timrest: UserSig or account check failed"}
 	// ErrPermission matches errors of class permission: the identifier is
 	// not an app admin, the caller's IP is not allowed, the account is
 	// blocked (30004, 10007, 60010, 60021, 70051, 70403).
-	ErrPermission error = &sentinel{contract.ClassPermission, "timrest: permission denied"}
+	ErrPermission error = &sentinel{spec.ClassPermission, "timrest: permission denied"}
 	// ErrRateLimited matches errors of class rate_limited (60007, 60011,
 	// 70050) and HTTP 429 answers.
-	ErrRateLimited error = &sentinel{contract.ClassRateLimited, "timrest: rate limited"}
+	ErrRateLimited error = &sentinel{spec.ClassRateLimited, "timrest: rate limited"}
 	// ErrTransient matches errors of class transient: internal errors and
 	// timeouts of the service (30006, 30007, 10002, 70169, 70500...) and
 	// HTTP 5xx answers.
-	ErrTransient error = &sentinel{contract.ClassTransient, "timrest: transient service error"}
+	ErrTransient error = &sentinel{spec.ClassTransient, "timrest: transient service error"}
 	// ErrNotFound matches errors of class not_found: an account does not
 	// exist or was not imported (30003, 70107).
-	ErrNotFound error = &sentinel{contract.ClassNotFound, "timrest: not found"}
+	ErrNotFound error = &sentinel{spec.ClassNotFound, "timrest: not found"}
 	// ErrConflict matches errors of class conflict: concurrent writes for
 	// the same account (30008).
-	ErrConflict error = &sentinel{contract.ClassConflict, "timrest: write conflict"}
+	ErrConflict error = &sentinel{spec.ClassConflict, "timrest: write conflict"}
 	// ErrLimit matches errors of class limit: a count or size limit of
 	// the service was reached (30010, 30011, 30014, 10018, 70398).
-	ErrLimit error = &sentinel{contract.ClassLimit, "timrest: service limit reached"}
+	ErrLimit error = &sentinel{spec.ClassLimit, "timrest: service limit reached"}
 	// ErrConfig matches errors of class config: the app's configuration
 	// or data center is wrong (60006, 60020, 60026, 70020...).
-	ErrConfig error = &sentinel{contract.ClassConfig, "timrest: app configuration error"}
+	ErrConfig error = &sentinel{spec.ClassConfig, "timrest: app configuration error"}
 	// ErrRetryable matches errors whose code the document advises
 	// retrying (retry yes, slow or renew) and HTTP 5xx and 429 answers.
 	ErrRetryable error = &sentinel{"", "timrest: retryable error"}

@@ -2,6 +2,7 @@ package timrest_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
@@ -72,7 +73,7 @@ func ExampleError() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, err = c.GetFriendLists(context.Background(), gen.GetFriendListsRequest{FromAccount: "alice"})
+	_, err = c.Friends.Lists(context.Background(), gen.GetFriendListsRequest{FromAccount: "alice"})
 
 	var e *timrest.Error
 	if errors.As(err, &e) {
@@ -110,7 +111,7 @@ func ExampleRetryPolicy() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	lists, err := c.GetFriendLists(context.Background(), gen.GetFriendListsRequest{FromAccount: "alice"})
+	lists, err := c.Friends.Lists(context.Background(), gen.GetFriendListsRequest{FromAccount: "alice"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -143,12 +144,12 @@ func ExampleNewLimiter() {
 		reqs = append(reqs, gen.ImportFriendsRequest{FromAccount: from,
 			AddFriendItem: []gen.AddFriendItem{{ToAccount: "dave", AddSource: "AddSource_Type_Web"}}})
 	}
-	res, err := c.ImportFriends(context.Background(), reqs...)
+	res, err := c.Friends.Import(context.Background(), reqs)
 	if err != nil {
 		log.Fatal(err)
 	}
 	r, _ := limiter.Rate("ImportFriends")
-	fmt.Printf("%d imported at %v calls/s, spread over at least 0.2s: %v\n", res.Imported(), r, time.Since(start) >= 190*time.Millisecond)
+	fmt.Printf("%d imported at %v calls/s, spread over at least 0.2s: %v\n", res.Succeeded(), r, time.Since(start) >= 190*time.Millisecond)
 	// Output:
 	// 3 imported at 10 calls/s, spread over at least 0.2s: true
 }
@@ -156,7 +157,7 @@ func ExampleNewLimiter() {
 // Batches: any number of items; the client splits them into requests of at
 // most 1000, one account's requests in sequence, and reports every item.
 // A partial failure is a result, not an error.
-func ExampleClient_ImportFriends() {
+func ExampleFriendsService_Import() {
 	accounts := []string{"alice"}
 	var items []gen.AddFriendItem
 	for i := range 2500 {
@@ -173,15 +174,16 @@ func ExampleClient_ImportFriends() {
 		log.Fatal(err)
 	}
 
-	res, err := c.ImportFriends(context.Background(), gen.ImportFriendsRequest{FromAccount: "alice", AddFriendItem: items})
+	reqs := []gen.ImportFriendsRequest{{FromAccount: "alice", AddFriendItem: items}}
+	res, err := c.Friends.Import(context.Background(), reqs)
 	if err != nil {
 		log.Fatal(err) // an invalid From_Account, or a request that failed as a whole
 	}
-	fmt.Println("imported:", res.Imported(), "of", len(res.Items))
+	fmt.Println("imported:", res.Succeeded(), "of", len(res.Items))
 	for _, it := range res.Failed() {
-		fmt.Printf("item %d (%s): %v\n", it.Index, it.To, it.Err)
+		fmt.Printf("item %d (%s): %v\n", it.Index, it.Key, it.Err)
 	}
-	fmt.Println("Fail_Account:", res.FailAccount["alice"])
+	fmt.Println("Fail_Account:", res.Fail["alice"])
 	fmt.Println("requests:", emu.Stats().Calls["ImportFriends"])
 	// Output:
 	// imported: 2498 of 2500
@@ -191,9 +193,9 @@ func ExampleClient_ImportFriends() {
 	// requests: 3
 }
 
-// GetFriends takes any number of accounts (sent 100 at a time) and reads
-// the tags with their types.
-func ExampleClient_GetFriends() {
+// Get takes any number of accounts (sent 100 at a time); Tags reads the
+// answer's tags with their types.
+func ExampleFriendsService_Get() {
 	_, base, stop := exampleEmulator(emulator.Config{}, "alice", "bob", "carol")
 	defer stop()
 	c, err := timrest.New(timrest.Config{SDKAppID: 1400000001, SecretKey: exampleKey, Admin: "administrator", BaseURL: base})
@@ -202,33 +204,34 @@ func ExampleClient_GetFriends() {
 	}
 	ctx := context.Background()
 	remark := "Bobby"
-	if _, err := c.ImportFriends(ctx, gen.ImportFriendsRequest{FromAccount: "alice", AddFriendItem: []gen.AddFriendItem{
+	if _, err := c.Friends.Import(ctx, []gen.ImportFriendsRequest{{FromAccount: "alice", AddFriendItem: []gen.AddFriendItem{
 		{ToAccount: "bob", AddSource: "AddSource_Type_Web", Remark: &remark, GroupName: []string{"work", "chess"}},
-	}}); err != nil {
+	}}}); err != nil {
 		log.Fatal(err)
 	}
 
-	res, err := c.GetFriends(ctx, gen.GetFriendsRequest{FromAccount: "alice", ToAccount: []string{"bob", "carol"},
-		TagList: []string{timrest.TagRemark, timrest.TagFriendLists}})
+	res, err := c.Friends.Get(ctx, []gen.GetFriendsRequest{{FromAccount: "alice", ToAccount: []string{"bob", "carol"},
+		TagList: []string{timrest.TagRemark, timrest.TagFriendLists}}})
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, f := range res.Friends {
+	for _, f := range res.Items {
 		if !f.OK() {
-			fmt.Println(f.Account, "failed:", f.Code)
+			fmt.Println(f.Key, "failed:", f.Code)
 			continue
 		}
-		r, _ := f.Tags.Remark()
-		lists, _ := f.Tags.FriendLists()
-		fmt.Println(f.Account, r, lists)
+		tags := timrest.Tags(f.Result.SNSProfileItem)
+		r, _ := tags.Remark()
+		lists, _ := tags.FriendLists()
+		fmt.Println(f.Key, r, lists)
 	}
 	// Output:
 	// bob Bobby [work chess]
 	// carol failed: 30001
 }
 
-// Paging: AllGroupIDs walks every page; the loop sees one ID at a time.
-func ExampleClient_AllGroupIDs() {
+// Paging: AllIDs walks every page; the loop sees one ID at a time.
+func ExampleGroupsService_AllIDs() {
 	_, base, stop := exampleEmulator(emulator.Config{Seed: &emulator.Seed{Groups: emulator.GenerateGroups(25, 1)}})
 	defer stop()
 	c, err := timrest.New(timrest.Config{SDKAppID: 1400000001, SecretKey: exampleKey, Admin: "administrator", BaseURL: base},
@@ -238,7 +241,7 @@ func ExampleClient_AllGroupIDs() {
 	}
 	n := 0
 	limit := int64(10)
-	for id, err := range c.AllGroupIDs(context.Background(), gen.ListGroupIDsRequest{Limit: &limit}) {
+	for id, err := range c.Groups.AllIDs(context.Background(), gen.ListGroupIDsRequest{Limit: &limit}) {
 		if err != nil {
 			log.Fatal(err) // an error ends the loop
 		}
@@ -250,8 +253,8 @@ func ExampleClient_AllGroupIDs() {
 	// 25 groups
 }
 
-// One page at a time, for a caller that stores the cursor.
-func ExampleClient_ListGroupIDs() {
+// IDPages walks the pages themselves, for the other fields of each answer.
+func ExampleGroupsService_IDPages() {
 	_, base, stop := exampleEmulator(emulator.Config{Seed: &emulator.Seed{Groups: emulator.GenerateGroups(25, 1)}})
 	defer stop()
 	c, err := timrest.New(timrest.Config{SDKAppID: 1400000001, SecretKey: exampleKey, Admin: "administrator", BaseURL: base},
@@ -259,20 +262,86 @@ func ExampleClient_ListGroupIDs() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	limit, next := int64(10), int64(0)
+	limit := int64(10)
+	for page, err := range c.Groups.IDPages(context.Background(), gen.ListGroupIDsRequest{Limit: &limit}) {
+		if err != nil {
+			log.Fatal(err) // an error ends the loop
+		}
+		fmt.Println(len(page.GroupIDList), "of", *page.TotalCount)
+	}
+	// Output:
+	// 10 of 25
+	// 10 of 25
+	// 5 of 25
+}
+
+// One page at a time, for a caller that stores the cursor.
+func ExampleGroupsService_IDs() {
+	_, base, stop := exampleEmulator(emulator.Config{Seed: &emulator.Seed{Groups: emulator.GenerateGroups(25, 1)}})
+	defer stop()
+	c, err := timrest.New(timrest.Config{SDKAppID: 1400000001, SecretKey: exampleKey, Admin: "administrator", BaseURL: base},
+		timrest.WithoutRateLimit())
+	if err != nil {
+		log.Fatal(err)
+	}
+	limit := int64(10)
+	req := gen.ListGroupIDsRequest{Limit: &limit}
 	for {
-		page, err := c.ListGroupIDs(context.Background(), gen.ListGroupIDsRequest{Limit: &limit, Next: &next})
+		page, err := c.Groups.IDs(context.Background(), req)
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(len(page.GroupIDs), "of", page.TotalCount, "last:", page.Next == 0)
-		if page.Next == 0 {
+		last := page.Next == nil || *page.Next == 0
+		fmt.Println(len(page.GroupIDList), "IDs, last:", last)
+		if last {
 			break
 		}
-		next = page.Next // save it to resume later
+		req.Next = page.Next // save it to resume later
 	}
 	// Output:
-	// 10 of 25 last: false
-	// 10 of 25 last: false
-	// 5 of 25 last: true
+	// 10 IDs, last: false
+	// 10 IDs, last: false
+	// 5 IDs, last: true
+}
+
+// Call is the escape hatch: any operation of the document, by its
+// operationId or its path, with a request of any type that encodes to
+// the request's JSON; it is signed, rate limited and retried like the
+// others, and a failed answer is an *Error.
+func ExampleClient_Call() {
+	_, base, stop := exampleEmulator(emulator.Config{}, "alice", "bob")
+	defer stop()
+	c, err := timrest.New(timrest.Config{SDKAppID: 1400000001, SecretKey: exampleKey, Admin: "administrator", BaseURL: base})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := c.Call(ctx, "ImportFriends", json.RawMessage(
+		`{"From_Account":"alice","AddFriendItem":[{"To_Account":"bob","AddSource":"AddSource_Type_Web","GroupName":["work"]}]}`)); err != nil {
+		log.Fatal(err)
+	}
+
+	raw, err := c.Call(ctx, "v4/sns/group_get", map[string]any{"From_Account": "alice"})
+	if err != nil {
+		log.Fatal(err) // a *timrest.Error for a failed answer
+	}
+	var answer struct {
+		ResultItem []struct {
+			GroupName    string
+			FriendNumber int
+		}
+	}
+	if err := json.Unmarshal(raw, &answer); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(answer.ResultItem)
+
+	_, err = c.Call(ctx, "GetFriendLists", map[string]any{"From_Account": "nobody"})
+	var e *timrest.Error
+	if errors.As(err, &e) {
+		fmt.Println(e.Op, e.Code, e.Class())
+	}
+	// Output:
+	// [{work 1}]
+	// GetFriendLists 30003 not_found
 }

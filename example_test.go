@@ -2,7 +2,6 @@ package timrest_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log"
 	"os"
@@ -67,22 +66,22 @@ func Example_quickStart() {
 	// Any number of friends: split into requests of 1000, retried, rate
 	// limited, and every item accounted for.
 	remark := "Bobby"
-	res, err := c.ImportFriends(ctx, gen.ImportFriendsRequest{
+	res, err := c.Friends.Import(ctx, []gen.ImportFriendsRequest{{
 		FromAccount: "alice",
 		AddFriendItem: []gen.AddFriendItem{
 			{ToAccount: "bob", AddSource: "AddSource_Type_Web", Remark: &remark, GroupName: []string{"work"}},
 			{ToAccount: "carol", AddSource: "AddSource_Type_Web"},
 		},
-	})
-	if errors.Is(err, timrest.ErrUserSig) {
-		log.Fatal(err) // wrong key or admin: nothing else was sent
+	}})
+	if res == nil || timrest.StopsBatch(err) {
+		log.Fatal(err) // an invalid request, or a wrong key or admin: nothing else was sent
 	}
 	for _, item := range res.Failed() { // a partial failure is a result, not an error
-		fmt.Println(item.To, item.Code, item.Err)
+		fmt.Println(item.Key, item.Code, item.Err)
 	}
 
 	// Every group ID of the app, page by page.
-	for id, err := range c.AllGroupIDs(ctx, gen.ListGroupIDsRequest{}) {
+	for id, err := range c.Groups.AllIDs(ctx, gen.ListGroupIDsRequest{}) {
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/timrest/timrest"
 	"github.com/timrest/timrest/internal/contract"
+	"github.com/timrest/timrest/internal/spec"
 	"github.com/timrest/timrest/regions"
 )
 
@@ -54,14 +55,6 @@ func (r *recorded) decode(t testing.TB, v any) {
 	}
 }
 
-var opsByPath = func() map[string]string {
-	m := map[string]string{}
-	for _, o := range contract.MustLoad().Operations {
-		m[o.Path] = o.ID
-	}
-	return m
-}()
-
 func newFakeRT(t testing.TB, handle func(r *recorded) (*http.Response, error)) *fakeRT {
 	t.Helper()
 	v, err := contract.MustLoad().NewValidator()
@@ -86,7 +79,11 @@ func (f *fakeRT) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	clone.Body = io.NopCloser(bytes.NewReader(body))
 	f.mu.Lock()
-	r := &recorded{N: len(f.reqs), Op: opsByPath[path], Path: req.URL.Path, Req: clone, Body: body, Ctx: req.Context()}
+	var op string
+	if o := spec.ByPath(path); o != nil {
+		op = o.ID
+	}
+	r := &recorded{N: len(f.reqs), Op: op, Path: req.URL.Path, Req: clone, Body: body, Ctx: req.Context()}
 	f.reqs = append(f.reqs, r)
 	f.mu.Unlock()
 	if err := req.Context().Err(); err != nil {

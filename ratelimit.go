@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"golang.org/x/time/rate"
+
+	"github.com/timrest/timrest/internal/spec"
 )
 
 // Limiter decides when an attempt may be sent. The client calls Wait
@@ -36,23 +38,17 @@ type OperationLimiter struct {
 // of the budget when several clients call the same app. An unknown
 // operationId or a rate that is not positive is an error.
 func NewLimiter(overrides map[string]float64) (*OperationLimiter, error) {
-	d, err := loadDocInfo()
-	if err != nil {
-		return nil, err
-	}
 	l := &OperationLimiter{limiters: map[string]*rate.Limiter{}}
-	for id, o := range d.ops {
-		l.limiters[id] = rate.NewLimiter(rate.Limit(o.RateLimit), 1)
+	for _, o := range spec.Operations {
+		l.limiters[o.ID] = rate.NewLimiter(rate.Limit(o.Rate), 1)
 	}
 	for id, r := range overrides {
-		if _, ok := d.ops[id]; !ok {
-			known := slices.Sorted(func(yield func(string) bool) {
-				for k := range d.ops {
-					if !yield(k) {
-						return
-					}
-				}
-			})
+		if spec.ByID(id) == nil {
+			var known []string
+			for _, o := range spec.Operations {
+				known = append(known, o.ID)
+			}
+			slices.Sort(known)
 			return nil, &ValidationError{Op: "NewLimiter", Field: "overrides", Index: -1,
 				Reason: fmt.Sprintf("unknown operation %q (want one of %s)", id, strings.Join(known, ", "))}
 		}

@@ -40,8 +40,10 @@ var DefaultRetryPolicy = RetryPolicy{
 	RateLimitedMaxDelay:  30 * time.Second,
 }
 
-func (p RetryPolicy) withDefaults() RetryPolicy {
-	d := DefaultRetryPolicy
+func (p RetryPolicy) withDefaults() RetryPolicy { return p.over(DefaultRetryPolicy) }
+
+// over returns p with its zero fields taken from d.
+func (p RetryPolicy) over(d RetryPolicy) RetryPolicy {
 	if p.MaxAttempts > 0 {
 		d.MaxAttempts = p.MaxAttempts
 	}

@@ -41,7 +41,7 @@ func ok(body string) func() (*http.Response, error) {
 const friendListsOK = `{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","ResultItem":[{"GroupName":"work","FriendNumber":2}],"CurrentSequence":7}`
 
 func getLists(c *timrest.Client) error {
-	_, err := c.GetFriendLists(context.Background(), gen.GetFriendListsRequest{FromAccount: "alice"})
+	_, err := c.Friends.Lists(context.Background(), gen.GetFriendListsRequest{FromAccount: "alice"})
 	return err
 }
 
@@ -233,7 +233,7 @@ func TestRetryStopsWhenContextEnds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.GetFriendLists(ctx, gen.GetFriendListsRequest{FromAccount: "alice"})
+	_, err = c.Friends.Lists(ctx, gen.GetFriendListsRequest{FromAccount: "alice"})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}

@@ -210,7 +210,7 @@ func TestRegionBaseURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetFriendLists(context.Background(), gen.GetFriendListsRequest{FromAccount: "alice"}); err != nil {
+	if _, err := c.Friends.Lists(context.Background(), gen.GetFriendListsRequest{FromAccount: "alice"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := rt.requests()[0].Req.URL.Host; got != "adminapisgp.im.qcloud.com" {

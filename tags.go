@@ -7,26 +7,9 @@ import (
 	"github.com/timrest/timrest/tag"
 )
 
-// Names of the standard friend tags (relationship-chain fields) and profile
-// tags, for a GetFriends request's TagList.
+// Prefixes of the custom tags (the standard ones are the Tag* constants
+// of operations.gen.go, from the document's x-tim-tags).
 const (
-	TagFriendLists         = "Tag_SNS_IM_Group"      // the friend lists the friend is in: list of strings
-	TagRemark              = "Tag_SNS_IM_Remark"     // the remark for the friend: string
-	TagAddSource           = "Tag_SNS_IM_AddSource"  // where the friend was added from: string
-	TagAddWording          = "Tag_SNS_IM_AddWording" // the wording of the friend request: string
-	TagAddTime             = "Tag_SNS_IM_AddTime"    // when the friendship was made: Unix seconds
-	TagRemarkTime          = "Tag_SNS_IM_RemarkTime" // when the remark was set: Unix seconds
-	TagNick                = "Tag_Profile_IM_Nick"
-	TagGender              = "Tag_Profile_IM_Gender" // Gender_Type_Unknown, _Female or _Male
-	TagBirthDay            = "Tag_Profile_IM_BirthDay"
-	TagLocation            = "Tag_Profile_IM_Location"
-	TagSelfSignature       = "Tag_Profile_IM_SelfSignature"
-	TagAllowType           = "Tag_Profile_IM_AllowType" // AllowType_Type_NeedConfirm, _AllowAny or _DenyAny
-	TagLanguage            = "Tag_Profile_IM_Language"
-	TagImage               = "Tag_Profile_IM_Image"
-	TagAdminForbidType     = "Tag_Profile_IM_AdminForbidType" // AdminForbid_Type_None or _SendOut
-	TagLevel               = "Tag_Profile_IM_Level"
-	TagRole                = "Tag_Profile_IM_Role"
 	TagSNSCustomPrefix     = "Tag_SNS_Custom_"     // custom friend tags: this prefix and up to 8 letters
 	TagProfileCustomPrefix = "Tag_Profile_Custom_" // custom profile tags: this prefix and up to 8 letters
 )

@@ -8,32 +8,37 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptrace"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/timrest/timrest/auth"
-	"github.com/timrest/timrest/internal/contract"
 	"github.com/timrest/timrest/internal/redact"
+	"github.com/timrest/timrest/internal/spec"
 )
 
-// doer is the HttpRequestDoer under the generated client. For each call it
+// doer sends the requests of every call: the client's own calls (send)
+// and those of the generated client of Client.API (Do). For each call it
 // runs the retry loop; each attempt waits on the rate limiter, gets its own
 // timeout, is signed afresh (new random, current UserSig: signing sits
 // below the retry loop) and reads the answer whole, under the size cap.
 // The answer it returns holds the body in memory.
 type doer struct {
-	http    *http.Client
-	signer  *auth.Signer
-	key     string // the secret key, only to scrub it from error texts
-	doc     *docInfo
-	byPath  map[string]string // request path → operationId
-	limiter Limiter           // nil: no limit
-	policy  RetryPolicy
-	sleep   func(context.Context, time.Duration) error
-	timeout time.Duration
-	maxBody int64
-	log     *slog.Logger // nil: no logging
+	http     *http.Client
+	signer   *auth.Signer
+	key      string                       // the secret key, only to scrub it from error texts
+	urls     map[*spec.Operation]*url.URL // each operation's URL, parsed once
+	basePath string                       // the base URL's path, before each operation's
+	limiter  Limiter                      // nil: no limit
+	policy   RetryPolicy
+	sleep    func(context.Context, time.Duration) error
+	timeout  time.Duration
+	maxBody  int64
+	log      *slog.Logger // nil: no logging
 }
 
 // memBody is the body of an answer the doer read whole; the wrappers take
@@ -76,53 +81,90 @@ func (n next) String() string {
 	return "none"
 }
 
-// Do sends req, retrying as the policy and the document's retry advice
-// say. It returns the last answer (with its body in memory) or the last
-// error, redacted.
+// Do sends req (a request of the generated client), as send does. It is
+// the HttpRequestDoer of Client.API.
 func (d *doer) Do(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
-	op := d.byPath[req.URL.Path]
-	getBody := req.GetBody
-	if getBody == nil && req.Body != nil && req.Body != http.NoBody {
+	path := strings.TrimPrefix(req.URL.Path, d.basePath)
+	op := spec.ByPath(path)
+	var body []byte
+	if req.Body != nil && req.Body != http.NoBody {
 		b, err := io.ReadAll(req.Body)
 		req.Body.Close()
 		if err != nil {
 			return nil, err
 		}
-		getBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+		body = b
 	}
-	if err := d.checkBody(op, req, getBody); err != nil {
+	name := path
+	if op != nil {
+		name = op.ID
+	}
+	if err := checkBody(name, body); err != nil {
 		return nil, err
+	}
+	if op == nil {
+		// Not an operation of the document: sent as asked, once per
+		// attempt, with the client's retry policy.
+		op = &spec.Operation{ID: path, Path: path, Idempotent: false}
+	}
+	resp, err := d.send(req.Context(), op, req.URL, body, &callSettings{retry: d.policy, attemptTimeout: d.timeout})
+	if resp != nil {
+		resp.Request = req // the caller's request, without the signature
+	}
+	return resp, err
+}
+
+// checkBody is the backstop of the check functions, for requests made
+// through Client.API and Client.Call: JSON cannot carry bytes that are not
+// UTF-8, and encoding/json has replaced each of them with the escape
+// \ufffd. It returns a *ValidationError naming the JSON path of the first
+// bad string, or nil.
+func checkBody(op string, body []byte) error {
+	path, bad := bodyUTF8(body)
+	if !bad {
+		return nil
+	}
+	return utf8Invalid(op, path, "is not valid UTF-8: the request body holds invalid bytes, or the escape \\ufffd that encoding/json writes in their place; nothing was sent", "", -1, "")
+}
+
+// send sends body as a request of op to u (nil: op's URL), retrying as
+// s's policy and the document's retry advice say; it never repeats an
+// operation that is not idempotent after a failure that may have reached
+// the service. It returns the last answer (with its body in memory) or
+// the last error, redacted.
+func (d *doer) send(ctx context.Context, op *spec.Operation, u *url.URL, body []byte, s *callSettings) (*http.Response, error) {
+	if u == nil {
+		u = d.urls[op]
 	}
 	renewed := false
 	for attempt := 1; ; attempt++ {
 		if d.limiter != nil {
-			if err := d.limiter.Wait(ctx, op); err != nil {
+			if err := d.limiter.Wait(ctx, op.ID); err != nil {
 				if cerr := ctx.Err(); cerr != nil {
 					err = cerr
 				}
-				return nil, fmt.Errorf("timrest: %s: waiting for the rate limiter: %w", op, err)
+				return nil, fmt.Errorf("timrest: %s: waiting for the rate limiter: %w", op.ID, err)
 			}
 		}
 		start := time.Now()
-		resp, code, err := d.attempt(ctx, req, getBody)
+		resp, code, sent, err := d.attempt(ctx, op, u, body, s.attemptTimeout)
 		took := time.Since(start)
 
-		what := d.classify(ctx, op, resp, code, err)
+		what := d.classify(ctx, op, resp, code, sent, err)
 		if what == renewSig && renewed {
 			what = done // renew and retry once only
 		}
-		if attempt >= d.policy.MaxAttempts {
+		if attempt >= s.retry.MaxAttempts {
 			what = done
 		}
 		var delay time.Duration
 		switch what {
 		case backoff:
-			delay = d.policy.transientDelay(attempt)
+			delay = s.retry.transientDelay(attempt)
 		case slowDown:
-			delay = d.policy.rateLimitedDelay(attempt)
+			delay = s.retry.rateLimitedDelay(attempt)
 		}
-		d.logAttempt(ctx, op, attempt, resp, code, err, took, what, delay)
+		d.logAttempt(ctx, op.ID, attempt, resp, code, err, took, what, delay)
 
 		switch what {
 		case done:
@@ -138,80 +180,69 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 			if cerr := ctx.Err(); cerr != nil {
 				serr = cerr
 			}
-			return nil, fmt.Errorf("timrest: %s: gave up after attempt %d (%s): %w", op, attempt, describe(resp, code, err), serr)
+			return nil, fmt.Errorf("timrest: %s: gave up after attempt %d (%s): %w", op.ID, attempt, describe(resp, code, err), serr)
 		}
 	}
 }
 
-// checkBody is the backstop of the wrappers' own checks, for requests
-// made through Client.API: JSON cannot carry bytes that are not UTF-8,
-// and encoding/json has replaced each of them with the escape \ufffd. It
-// reads a copy of the body into a pooled buffer and returns a
-// *ValidationError naming the JSON path of the first bad string.
-func (d *doer) checkBody(op string, req *http.Request, getBody func() (io.ReadCloser, error)) error {
-	if getBody == nil {
-		return nil
-	}
-	rc, err := getBody()
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	buf := readBufs.Get().(*bytes.Buffer)
-	defer func() {
-		if buf.Cap() <= maxPooledBuf {
-			buf.Reset()
-			readBufs.Put(buf)
-		}
-	}()
-	if _, err := buf.ReadFrom(rc); err != nil {
-		return err
-	}
-	path, bad := bodyUTF8(buf.Bytes())
-	if !bad {
-		return nil
-	}
-	if op == "" {
-		op = req.URL.Path
-	}
-	return utf8Invalid(op, path, "is not valid UTF-8: the request body holds invalid bytes, or the escape \\ufffd that encoding/json writes in their place; nothing was sent", "", -1, "")
-}
+// jsonHeader is the header of every request; a copy goes with each.
+var jsonHeader = http.Header{"Content-Type": {"application/json"}}
 
-// attempt sends one attempt of req and reads its answer. code is the
-// answer's ErrorCode when it is HTTP 200 with one.
-func (d *doer) attempt(ctx context.Context, req *http.Request, getBody func() (io.ReadCloser, error)) (*http.Response, int64, error) {
-	actx, cancel := context.WithTimeout(ctx, d.timeout)
+// attempt sends one attempt of body to u and reads its answer. code is
+// the answer's ErrorCode when it is HTTP 200 with one. sent reports
+// whether the request may have reached the service: for an operation that
+// is not idempotent it is false only when the request was surely not
+// written (a failed dial, say); for the others it is always true.
+func (d *doer) attempt(ctx context.Context, op *spec.Operation, u *url.URL, body []byte, timeout time.Duration) (resp *http.Response, code int64, sent bool, err error) {
+	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	r := req.WithContext(actx) // a shallow copy; only its URL is changed
-	u := *req.URL
-	r.URL = &u
-	if getBody != nil {
-		body, err := getBody()
-		if err != nil {
-			return nil, 0, err
-		}
-		r.Body = body
+	sent = true
+	var wrote *atomic.Bool
+	if !op.Idempotent {
+		wrote = new(atomic.Bool)
+		actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
+			WroteHeaders: func() { wrote.Store(true) },
+		})
 	}
+	uc := *u
+	r := &http.Request{
+		Method:        http.MethodPost,
+		URL:           &uc,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        http.Header{"Content-Type": jsonHeader["Content-Type"]},
+		Body:          io.NopCloser(bytes.NewReader(body)),
+		GetBody:       func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil },
+		ContentLength: int64(len(body)),
+		Host:          uc.Host,
+	}
+	if len(body) == 0 {
+		r.Body, r.GetBody = http.NoBody, nil
+	}
+	r = r.WithContext(actx)
 	if err := d.signer.Edit(actx, r); err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
-	resp, err := d.http.Do(r)
+	resp, err = d.http.Do(r)
+	if wrote != nil {
+		sent = wrote.Load()
+	}
 	if err != nil {
-		return nil, 0, d.redact(err, r)
+		return nil, 0, sent, d.redact(err, r)
 	}
 	data, err := readCapped(resp, d.maxBody)
 	resp.Body.Close()
 	if err != nil {
-		return nil, 0, d.redact(err, r)
+		return nil, 0, true, d.redact(err, r)
 	}
 	resp.Body = memBody{bytes.NewReader(data), data}
 	resp.ContentLength = int64(len(data))
-	resp.Request = req // the caller's request, without the signature
-	var code int64
+	resp.Request = nil // the signed request stays here
 	if resp.StatusCode == http.StatusOK {
 		code, _ = peekErrorCode(data)
 	}
-	return resp, code, nil
+	return resp, code, true, nil
 }
 
 // redact removes the secrets of the signed request r from err.
@@ -255,8 +286,13 @@ var readBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 const maxPooledBuf = 1 << 20
 
-// classify decides what follows an attempt.
-func (d *doer) classify(ctx context.Context, op string, resp *http.Response, code int64, err error) next {
+// classify decides what follows an attempt. An operation that is not
+// idempotent is retried only when its attempt surely did not change
+// anything: the request was not sent, or the service answered that it
+// refused it (a rate limit, or a code the document advises retrying);
+// never after a failure that may have reached the service (a timeout, a
+// connection lost after sending, a proxy's 5xx).
+func (d *doer) classify(ctx context.Context, op *spec.Operation, resp *http.Response, code int64, sent bool, err error) next {
 	if err != nil {
 		switch {
 		case ctx.Err() != nil: // the caller's context ended: stop
@@ -265,27 +301,31 @@ func (d *doer) classify(ctx context.Context, op string, resp *http.Response, cod
 			return done
 		case errors.Is(err, errNotLoopback): // the same address again
 			return done
+		case !op.Idempotent && sent: // it may have been done: never twice
+			return done
 		}
 		return backoff // a network error or the attempt's timeout
 	}
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests:
 		return slowDown
+	case resp.StatusCode >= 500 && !op.Idempotent:
+		return done // a proxy's answer: the service may have done it
 	case resp.StatusCode >= 500:
 		return backoff
 	case resp.StatusCode != http.StatusOK || code == 0:
 		return done
 	}
-	e, ok := d.doc.lookup(op, int(code))
+	e, ok := op.Lookup(int(code))
 	if !ok {
 		return done
 	}
 	switch e.Retry {
-	case contract.RetryYes:
+	case spec.RetryYes:
 		return backoff
-	case contract.RetrySlow:
+	case spec.RetrySlow:
 		return slowDown
-	case contract.RetryRenew:
+	case spec.RetryRenew:
 		return renewSig
 	}
 	return done

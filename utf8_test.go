@@ -3,13 +3,13 @@ package timrest_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/timrest/timrest"
 	"github.com/timrest/timrest/gen"
@@ -46,28 +46,36 @@ func TestInvalidUTF8Refused(t *testing.T) {
 			t.Errorf("%s: err = %v, want a ValidationError", what, err)
 			return
 		}
-		if ve.Op != w.op || ve.Field != w.field || ve.Index != w.index || !strings.Contains(ve.Reason, "UTF-8") {
+		if ve.Op != w.op || ve.Field != w.field || ve.Index != w.index || !strings.Contains(ve.Reason, "is not valid UTF-8") {
 			t.Errorf("%s: %+v, want %s %s[%d] refused as not UTF-8", what, ve, w.op, w.field, w.index)
 		}
 	}
 
-	_, err := c.GetFriendLists(ctx, gen.GetFriendListsRequest{FromAccount: "al\xffice"})
+	_, err := c.Friends.Lists(ctx, gen.GetFriendListsRequest{FromAccount: "al\xffice"})
 	check("GetFriendLists From_Account", err, want{"GetFriendLists", "From_Account", -1})
-	_, err = c.GetFriendLists(ctx, gen.GetFriendListsRequest{FromAccount: "alice", GroupName: []string{"work", "fr\xfeiends"}})
+	_, err = c.Friends.Lists(ctx, gen.GetFriendListsRequest{FromAccount: "alice", GroupName: []string{"work", "fr\xfeiends"}})
 	check("GetFriendLists GroupName", err, want{"GetFriendLists", "GroupName", 1})
-	_, err = c.GetFriends(ctx, gen.GetFriendsRequest{FromAccount: "alice", ToAccount: []string{"bob"}, TagList: []string{timrest.TagRemark, "Tag_Profile_IM_\xffNick"}})
+	_, err = c.Friends.Get(ctx, []gen.GetFriendsRequest{{FromAccount: "alice", ToAccount: []string{"bob"}, TagList: []string{timrest.TagRemark, "Tag_Profile_IM_\xffNick"}}})
 	check("GetFriends TagList", err, want{"GetFriends", "TagList", 1})
-	_, err = c.ListGroupIDs(ctx, gen.ListGroupIDsRequest{GroupType: ptr(gen.GroupType("Public\xff"))})
+	_, err = c.Groups.IDs(ctx, gen.ListGroupIDsRequest{GroupType: ptr(gen.GroupType("Public\xff"))})
 	check("ListGroupIDs GroupType", err, want{"ListGroupIDs", "GroupType", -1})
-	for _, err := range c.AllGroupIDs(ctx, gen.ListGroupIDsRequest{GroupType: ptr(gen.GroupType("Work\xc3"))}) {
-		check("AllGroupIDs GroupType", err, want{"ListGroupIDs", "GroupType", -1})
+	for _, err := range c.Groups.AllIDs(ctx, gen.ListGroupIDsRequest{GroupType: ptr(gen.GroupType("Work\xc3"))}) {
+		check("AllIDs GroupType", err, want{"ListGroupIDs", "GroupType", -1})
 	}
-	_, err = c.ImportFriends(ctx, gen.ImportFriendsRequest{FromAccount: "alice", AddFriendItem: items("b", 1)},
-		gen.ImportFriendsRequest{FromAccount: "dave\xff", AddFriendItem: items("b", 1)})
+	for _, err := range c.Groups.IDPages(ctx, gen.ListGroupIDsRequest{GroupType: ptr(gen.GroupType("Work\xc3"))}) {
+		check("IDPages GroupType", err, want{"ListGroupIDs", "GroupType", -1})
+	}
+	_, err = c.Friends.Import(ctx, []gen.ImportFriendsRequest{{FromAccount: "alice", AddFriendItem: items("b", 1)},
+		{FromAccount: "dave\xff", AddFriendItem: items("b", 1)}})
 	check("ImportFriends From_Account", err, want{"ImportFriends", "From_Account", -1})
 	if err != nil && !strings.Contains(err.Error(), "request 1") {
 		t.Errorf("err = %v, want the request named", err)
 	}
+	// Client.Call checks the body it sends.
+	_, err = c.Call(ctx, "GetFriendLists", gen.GetFriendListsRequest{FromAccount: "alice", GroupName: []string{"work", "fr\xfeiends"}})
+	check("Call GetFriendLists GroupName", err, want{"GetFriendLists", "GroupName", 1})
+	_, err = c.Call(ctx, "v4/sns/group_get", json.RawMessage(`{"From_Account":"al\ufffdice"}`))
+	check("Call GetFriendLists raw", err, want{"GetFriendLists", "From_Account", -1})
 	if n := len(rt.requests()); n != 0 {
 		t.Errorf("%d requests sent", n)
 	}
@@ -79,16 +87,19 @@ func TestGetFriendsInvalidUTF8Account(t *testing.T) {
 	t.Parallel()
 	rt := newFakeRT(t, friendsServer(t))
 	c, _ := newClient(t, rt)
-	res, err := c.GetFriends(context.Background(), gen.GetFriendsRequest{FromAccount: "alice", ToAccount: []string{"bob", "car\xffol", "dave"}, TagList: []string{timrest.TagRemark}})
+	res, err := c.Friends.Get(context.Background(), []gen.GetFriendsRequest{{FromAccount: "alice", ToAccount: []string{"bob", "car\xffol", "dave"}, TagList: []string{timrest.TagRemark}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var ve *timrest.ValidationError
-	if f := res.Friends[1]; !errors.As(f.Err, &ve) || ve.Field != "To_Account" || ve.Index != 1 || ve.Account != "car\xffol" || !strings.Contains(ve.Reason, "UTF-8") {
+	want := &timrest.ValidationError{Op: "GetFriends", Field: "To_Account", Index: 1, Account: "car\xffol", Reason: "is not valid UTF-8"}
+	if f := res.Items[1]; !errors.As(f.Err, &ve) {
 		t.Errorf("entry 1: %v, want a ValidationError for To_Account[1]", f.Err)
+	} else if diff := cmp.Diff(want, ve); diff != "" {
+		t.Errorf("entry 1 (-want +got):\n%s", diff)
 	}
-	if !res.Friends[0].OK() || !res.Friends[2].OK() {
-		t.Errorf("the valid entries: %v, %v", res.Friends[0].Err, res.Friends[2].Err)
+	if !res.Items[0].OK() || !res.Items[2].OK() {
+		t.Errorf("the valid entries: %v, %v", res.Items[0].Err, res.Items[2].Err)
 	}
 	noReplacement(t, rt)
 }
@@ -110,7 +121,7 @@ func TestImportFriendsInvalidUTF8Items(t *testing.T) {
 	list[4].GroupName = []string{"ok", "bad\x80"}
 	list[5].Remark = ptr("a real \uFFFD and the text \\ufffd")
 	list[6].AddWording = ptr("trailing \xe4\xb8")
-	res, err := c.ImportFriends(context.Background(), gen.ImportFriendsRequest{FromAccount: "alice", AddFriendItem: list})
+	res, err := c.Friends.Import(context.Background(), []gen.ImportFriendsRequest{{FromAccount: "alice", AddFriendItem: list}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,9 +139,9 @@ func TestImportFriendsInvalidUTF8Items(t *testing.T) {
 			t.Errorf("item %d: %v, want a ValidationError", i, it.Err)
 			continue
 		}
-		w := &timrest.ValidationError{Op: "ImportFriends", Field: field, Index: i, Account: list[i].ToAccount}
-		if diff := cmp.Diff(w, ve, cmpopts.IgnoreFields(timrest.ValidationError{}, "Reason")); diff != "" || !strings.Contains(ve.Reason, "UTF-8") {
-			t.Errorf("item %d (-want +got):\n%s%s", i, diff, ve.Reason)
+		w := &timrest.ValidationError{Op: "ImportFriends", Field: field, Index: i, Account: list[i].ToAccount, Reason: "is not valid UTF-8"}
+		if diff := cmp.Diff(w, ve); diff != "" {
+			t.Errorf("item %d (-want +got):\n%s", i, diff)
 		}
 	}
 	reqs := rt.requests()

@@ -63,10 +63,6 @@ func TestBodyUTF8Path(t *testing.T) {
 		if !ok || path != tt.path {
 			t.Errorf("bodyUTF8(%s) = %q, %v; want %q", body, path, ok, tt.path)
 		}
-		wpath, _, wok := invalidUTF8(tt.req)
-		if !wok || wpath != tt.path {
-			t.Errorf("invalidUTF8(%+v) = %q, %v; want %q", tt.req, wpath, wok, tt.path)
-		}
 		e := utf8Invalid("Op", path, "r", "", -1, "")
 		if e.Field != tt.field || e.Index != tt.index {
 			t.Errorf("%s: Field %q Index %d, want %q %d", path, e.Field, e.Index, tt.field, tt.index)
@@ -77,40 +73,5 @@ func TestBodyUTF8Path(t *testing.T) {
 	}
 	if path, ok := bodyUTF8([]byte("not json \xff")); !ok || path != "" {
 		t.Errorf("bodyUTF8(not JSON) = %q, %v", path, ok)
-	}
-}
-
-// TestInvalidUTF8Walk: the walker follows pointers, embedded structs and
-// interfaces, skips unexported fields, json:"-" and []byte (sent as
-// base64), and checks values with their own MarshalJSON through it.
-func TestInvalidUTF8Walk(t *testing.T) {
-	t.Parallel()
-	type Inner struct {
-		Name string `json:"name"`
-	}
-	type outer struct {
-		Inner
-		hidden string
-		Skip   string `json:"-"`
-		Raw    []byte
-		Any    any `json:"any"`
-		Msg    json.RawMessage
-	}
-	bad := "\xff"
-	for _, tt := range []struct {
-		v    any
-		path string
-		ok   bool
-	}{
-		{outer{hidden: bad, Skip: bad, Raw: []byte(bad)}, "", false},
-		{&outer{Inner: Inner{Name: bad}}, "name", true},
-		{outer{Any: map[string]any{"x": []any{1, bad}}}, "any.x[1]", true},
-		{outer{Msg: json.RawMessage(`"\ufffd"`)}, "Msg", true},
-		{outer{Msg: json.RawMessage(`"\\ufffd"`)}, "", false},
-	} {
-		path, _, ok := invalidUTF8(tt.v)
-		if ok != tt.ok || path != tt.path {
-			t.Errorf("invalidUTF8(%+v) = %q, %v; want %q, %v", tt.v, path, ok, tt.path, tt.ok)
-		}
 	}
 }

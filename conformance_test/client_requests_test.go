@@ -3,7 +3,9 @@ package conformance
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -11,19 +13,24 @@ import (
 	"testing"
 	"time"
 
+	"github.com/timrest/timrest"
 	"github.com/timrest/timrest/auth"
 	"github.com/timrest/timrest/gen"
 	"github.com/timrest/timrest/internal/contract"
+	"github.com/timrest/timrest/internal/spec"
+	"github.com/timrest/timrest/regions"
 	"github.com/timrest/timrest/tag"
 )
 
 // capture is an http.RoundTripper that validates each request against the
-// document and answers with a canned OK, so no server is involved.
+// document and answers with a canned OK (or, by path, the answers given),
+// so no server is involved.
 type capture struct {
-	t    *testing.T
-	v    *contract.Validator
-	mu   sync.Mutex
-	reqs []*http.Request
+	t       *testing.T
+	v       *contract.Validator
+	answers map[string][]byte // by path; nil: a bare OK
+	mu      sync.Mutex
+	reqs    []*http.Request
 }
 
 var errInvalidRequest = errors.New("request does not match the document")
@@ -42,15 +49,128 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 	c.mu.Lock()
 	c.reqs = append(c.reqs, clone)
 	c.mu.Unlock()
+	if a, ok := c.answers[req.URL.Path]; ok {
+		return httpAnswer(a), nil
+	}
 	return httpAnswer([]byte(`{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}`)), nil
 }
+
+// requests returns the captured requests to path with their bodies.
+func (c *capture) requests(t *testing.T, path string) [][]byte {
+	t.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out [][]byte
+	for _, r := range c.reqs {
+		if r.URL.Path == path {
+			b, err := r.GetBody()
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(b)
+			out = append(out, body)
+		}
+	}
+	return out
+}
+
+// TestClientRequestsValidate: requests the client (package timrest)
+// builds validate against the document: every operation through
+// Client.Call with each of its sample requests, and the services, which
+// split batches, page and fill requests themselves. Answers are each
+// operation's first sample answer.
+func TestClientRequestsValidate(t *testing.T) {
+	t.Parallel()
+	c, v := load(t)
+	answers := map[string][]byte{}
+	for _, o := range spec.Operations {
+		_, ans, err := c.Examples(o.ID)
+		if err != nil || len(ans) == 0 {
+			t.Fatalf("%s: no sample answer: %v", o.ID, err)
+		}
+		answers[o.Path] = ans[0].Value
+	}
+	rt := &capture{t: t, v: v, answers: answers}
+	client, err := timrest.New(timrest.Config{SDKAppID: 1400000001, SecretKey: "conformance-test-key-not-a-secret",
+		Admin: "administrator", Region: regions.Singapore},
+		timrest.WithHTTPClient(&http.Client{Transport: rt}), timrest.WithoutRateLimit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, o := range spec.Operations {
+		requests, _, err := c.Examples(o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range requests {
+			if _, err := client.Call(ctx, o.ID, json.RawMessage(r.Value)); err != nil {
+				t.Errorf("Call %s with the sample %s: %v", o.ID, r.Name, err)
+			}
+		}
+		if n := len(rt.requests(t, o.Path)); n != len(requests) {
+			t.Errorf("%s: %d requests sent for %d samples", o.ID, n, len(requests))
+		}
+	}
+
+	// The services.
+	yes, public := gen.NeedFriendYes, gen.GroupTypePublic
+	if _, err := client.Friends.Lists(ctx, gen.GetFriendListsRequest{FromAccount: "alice", NeedFriend: &yes}); err != nil {
+		t.Errorf("Friends.Lists: %v", err)
+	}
+	if _, err := client.Groups.IDs(ctx, gen.ListGroupIDsRequest{Limit: ptrTo(int64(10000)), GroupType: &public}); err != nil {
+		t.Errorf("Groups.IDs: %v", err)
+	}
+	accounts := make([]string, 250)
+	items := make([]gen.AddFriendItem, spec.ImportFriends.Batch.Max+1)
+	for i := range accounts {
+		accounts[i] = fmt.Sprintf("user%03d", i)
+	}
+	for i := range items {
+		items[i] = gen.AddFriendItem{ToAccount: fmt.Sprintf("user%04d", i), AddSource: "AddSource_Type_Web"}
+	}
+	items[3].Remark, items[3].GroupName = ptrTo("Caz"), []string{"work"}
+	items[3].CustomItem = []gen.CustomFriendItem{{Tag: "Tag_SNS_Custom_Score", Value: tag.Int(3)}}
+	if _, err := client.Friends.Get(ctx, []gen.GetFriendsRequest{{FromAccount: "alice", ToAccount: accounts,
+		TagList: []string{"Tag_SNS_IM_Remark", "Tag_Profile_IM_Nick", "Tag_SNS_Custom_Test"}}}); err != nil {
+		t.Errorf("Friends.Get: %v", err)
+	}
+	if _, err := client.Friends.Import(ctx, []gen.ImportFriendsRequest{{FromAccount: "alice", AddFriendItem: items}}); err != nil {
+		t.Errorf("Friends.Import: %v", err)
+	}
+	// The batches were split to the document's maximum: every item sent
+	// once, no request over the maximum.
+	for _, tc := range []struct {
+		op    *spec.Operation
+		items int
+	}{{spec.GetFriends, len(accounts)}, {spec.ImportFriends, len(items)}} {
+		samples, _, _ := c.Examples(tc.op.ID)
+		sent := 0
+		for _, body := range rt.requests(t, tc.op.Path)[len(samples):] {
+			var m map[string]json.RawMessage
+			var list []json.RawMessage
+			if err := json.Unmarshal(body, &m); err != nil || json.Unmarshal(m[tc.op.Batch.Items], &list) != nil {
+				t.Fatalf("%s: request %s", tc.op.ID, body)
+			}
+			if len(list) > tc.op.Batch.Max {
+				t.Errorf("%s: a request of %d items, more than %d", tc.op.ID, len(list), tc.op.Batch.Max)
+			}
+			sent += len(list)
+		}
+		if sent != tc.items {
+			t.Errorf("%s: %d items sent, want %d", tc.op.ID, sent, tc.items)
+		}
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }
 
 // TestGeneratedClientRequestsValidate: requests the generated client builds,
 // signed by auth's Signer, validate against the document: body, path and
 // the five query parameters.
 func TestGeneratedClientRequestsValidate(t *testing.T) {
 	t.Parallel()
-	c, v := load(t)
+	_, v := load(t)
 	signer, err := auth.NewSigner(1400000001, "conformance-test-key-not-a-secret", "administrator")
 	if err != nil {
 		t.Fatal(err)
@@ -93,10 +213,10 @@ func TestGeneratedClientRequestsValidate(t *testing.T) {
 			return err
 		},
 	}
-	if len(calls) != len(c.Operations) {
-		t.Fatalf("%d calls for %d operations", len(calls), len(c.Operations))
+	if len(calls) != len(spec.Operations) {
+		t.Fatalf("%d calls for %d operations", len(calls), len(spec.Operations))
 	}
-	for _, o := range c.Operations {
+	for _, o := range spec.Operations {
 		call, ok := calls[o.ID]
 		if !ok {
 			t.Fatalf("no call for %s", o.ID)
@@ -123,7 +243,7 @@ func TestGeneratedClientRequestsValidate(t *testing.T) {
 			t.Errorf("request went to %s %s://%s", r.Method, r.URL.Scheme, r.URL.Host)
 		}
 	}
-	if len(rt.reqs) != len(c.Operations)+1 {
+	if len(rt.reqs) != len(spec.Operations)+1 {
 		t.Errorf("%d requests captured", len(rt.reqs))
 	}
 	if len(randoms) != len(rt.reqs) {

@@ -1,47 +1,67 @@
 package conformance
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"maps"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/timrest/timrest/gen"
-	"github.com/timrest/timrest/internal/contract"
+	"github.com/timrest/timrest/internal/spec"
+	"github.com/timrest/timrest/openapi"
 )
 
 // TestDocumentLints loads openapi/ from disk and validates it, examples
-// included, and checks that gen embeds exactly this document.
+// included, and checks that package openapi embeds exactly this document
+// and that internal/spec was generated from it (same operations, paths
+// and families).
 func TestDocumentLints(t *testing.T) {
 	t.Parallel()
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromFile("../openapi/timrest.yaml")
+	raw, err := os.ReadFile("../openapi/timrest.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(raw, openapi.Document) {
+		t.Error("openapi.Document is not openapi/timrest.yaml")
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := doc.Validate(context.Background(), openapi3.EnableExamplesValidation()); err != nil {
 		t.Fatalf("openapi/timrest.yaml does not lint clean: %v", err)
 	}
-	embedded, err := gen.GetSwagger()
-	if err != nil {
-		t.Fatal(err)
+	type op struct{ ID, Path, Family, Summary string }
+	var fromDoc, fromSpec []op
+	for _, path := range doc.Paths.InMatchingOrder() {
+		for _, o := range doc.Paths.Value(path).Operations() {
+			family := ""
+			if len(o.Tags) > 0 {
+				family = o.Tags[0]
+			}
+			fromDoc = append(fromDoc, op{o.OperationID, path, family, o.Summary})
+		}
 	}
-	a, _ := json.Marshal(doc)
-	b, _ := json.Marshal(embedded)
-	if diff := cmp.Diff(generic(t, a), generic(t, b)); diff != "" {
-		t.Errorf("gen embeds another document than openapi/timrest.yaml; run go generate ./...:\n%s", diff)
+	for _, o := range spec.Operations {
+		fromSpec = append(fromSpec, op{o.ID, o.Path, o.Family, o.Summary})
+	}
+	byID := func(a, b op) int { return strings.Compare(a.ID, b.ID) }
+	slices.SortFunc(fromDoc, byID)
+	slices.SortFunc(fromSpec, byID)
+	if diff := cmp.Diff(fromDoc, fromSpec); diff != "" {
+		t.Errorf("internal/spec was not generated from openapi/timrest.yaml; run go generate ./... (-document +spec):\n%s", diff)
 	}
 }
 
 func TestEveryOperationHasCase(t *testing.T) {
 	t.Parallel()
-	c, _ := load(t)
 	var ids []string
-	for _, o := range c.Operations {
+	for _, o := range spec.Operations {
 		ids = append(ids, o.ID)
 	}
 	slices.Sort(ids)
@@ -50,81 +70,90 @@ func TestEveryOperationHasCase(t *testing.T) {
 	}
 }
 
-// TestContractFacts pins the facts of REFERENCE.md that the document must
-// state: paths, rates, batch limits.
+// TestContractFacts pins the facts of the vendor's pages that the
+// document must state, as internal/spec compiled them: paths, rates,
+// batch and paging shapes, limits, renames and retry advice.
 func TestContractFacts(t *testing.T) {
 	t.Parallel()
-	c, _ := load(t)
+	type batch struct {
+		Items string
+		Max   int
+		Hard  bool
+	}
 	type fact struct {
-		Path  string
-		Rate  float64
-		Batch *contract.BatchLimit
+		Path   string
+		Rate   float64
+		Batch  *batch
+		Paging *spec.Paging
 	}
 	want := map[string]fact{
-		"GetFriendLists": {"/v4/sns/group_get", 200, nil},
-		"GetFriends":     {"/v4/sns/friend_get_list", 200, &contract.BatchLimit{Field: "To_Account", Max: 100, Hard: false}},
-		"ListGroupIDs":   {"/v4/group_open_http_svc/get_appid_group_list", 1, &contract.BatchLimit{Field: "Limit", Max: 10000, Hard: true}},
-		"ImportFriends":  {"/v4/sns/friend_import", 200, &contract.BatchLimit{Field: "AddFriendItem", Max: 1000, Hard: true}},
+		"GetFriendLists": {"/v4/sns/group_get", 200, nil, nil},
+		"GetFriends":     {"/v4/sns/friend_get_list", 200, &batch{"To_Account", 100, false}, nil},
+		"ListGroupIDs": {"/v4/group_open_http_svc/get_appid_group_list", 1, nil,
+			&spec.Paging{Cursor: "Next", Next: "Next", Done: spec.DoneZero, Items: "GroupIdList", Item: "GroupId"}},
+		"ImportFriends": {"/v4/sns/friend_import", 200, &batch{"AddFriendItem", 1000, true}, nil},
 	}
 	got := map[string]fact{}
-	for _, o := range c.Operations {
-		got[o.ID] = fact{o.Path, o.RateLimit, o.BatchLimit}
-		if o.DocURL == "" || len(o.Errors) == 0 {
-			t.Errorf("%s: missing x-tim-doc or x-tim-errors", o.ID)
+	for _, o := range spec.Operations {
+		f := fact{Path: o.Path, Rate: o.Rate, Paging: o.Paging}
+		if o.Batch != nil {
+			f.Batch = &batch{o.Batch.Items, o.Batch.Max, o.Batch.Hard}
+		}
+		got[o.ID] = f
+		if o.Doc == "" || len(o.Errors) == 0 {
+			t.Errorf("%s: missing x-tim-doc or error codes", o.ID)
 		}
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("operations (-want +got):\n%s", diff)
 	}
-	if want := (contract.Limits{FriendsPerAccount: 3000, FriendListsPerAccount: 32, GroupAnswerBytes: 1 << 20}); c.Limits != want {
-		t.Errorf("x-tim-limits: got %+v, want %+v", c.Limits, want)
+	if spec.LimitFriendsPerAccount != 3000 || spec.LimitFriendListsPerAccount != 32 || spec.LimitGroupAnswerBytes != 1<<20 {
+		t.Errorf("x-tim-limits: %d %d %d", spec.LimitFriendsPerAccount, spec.LimitFriendListsPerAccount, spec.LimitGroupAnswerBytes)
 	}
-	if diff := cmp.Diff(map[string]string{"Private": "Work", "ChatRoom": "Meeting"}, c.GroupTypeRenames); diff != "" {
+	if diff := cmp.Diff(map[string]string{"Private": "Work", "ChatRoom": "Meeting"}, spec.GroupTypeRenames); diff != "" {
 		t.Errorf("GroupType x-tim-renamed (-want +got):\n%s", diff)
 	}
-	for _, e := range c.PublicErrors {
-		if e.Code < 60000 || e.Code > 79999 {
-			t.Errorf("public error %d is outside 60000-79999", e.Code)
+	for code := range spec.PublicErrors {
+		if code < 60000 || code > 79999 {
+			t.Errorf("public error %d is outside 60000-79999", code)
 		}
 	}
 	// Retry advice the client depends on.
-	for code, retry := range map[int]contract.Retry{70001: contract.RetryRenew, 60007: contract.RetrySlow, 70500: contract.RetryYes, 70009: contract.RetryNo} {
-		if e, ok := c.ErrorCode("", code); !ok || e.Retry != retry {
+	for code, retry := range map[int]spec.Retry{70001: spec.RetryRenew, 60007: spec.RetrySlow, 70500: spec.RetryYes, 70009: spec.RetryNo} {
+		if e, ok := spec.PublicErrors[code]; !ok || e.Retry != retry {
 			t.Errorf("public code %d: got %+v, want retry %q", code, e, retry)
 		}
 	}
 	for op, codes := range map[string][]int{"GetFriendLists": {30006, 30007}, "GetFriends": {30006, 30007}, "ImportFriends": {30006, 30007, 30008}, "ListGroupIDs": {10002}} {
 		for _, code := range codes {
-			if e, ok := c.ErrorCode(op, code); !ok || e.Retry != contract.RetryYes {
+			if e, ok := spec.ByID(op).Lookup(code); !ok || e.Retry != spec.RetryYes {
 				t.Errorf("%s code %d: got %+v, want a transient code", op, code, e)
 			}
 		}
 	}
 }
 
-// TestHardBatchLimitsMatchSchemas: a hard x-tim-batch-limit is the schema's
-// own maxItems or maximum, so the two cannot drift.
+// TestHardBatchLimitsMatchSchemas: a hard batch maximum (x-tim-batch
+// hard) is the schema's own maxItems of the batch's array, and a
+// recommended one is not in the schema, so the two cannot drift.
 func TestHardBatchLimitsMatchSchemas(t *testing.T) {
 	t.Parallel()
 	c, _ := load(t)
-	for _, o := range c.Operations {
-		if o.BatchLimit == nil {
+	for _, o := range spec.Operations {
+		if o.Batch == nil {
 			continue
 		}
-		op := c.Doc.Paths.Value(o.Path).Post
-		prop := op.RequestBody.Value.Content.Get("application/json").Schema.Value.Properties[o.BatchLimit.Field].Value
-		var schemaMax float64
-		switch {
-		case prop.Type.Is(openapi3.TypeArray) && prop.MaxItems != nil:
-			schemaMax = float64(*prop.MaxItems)
-		case prop.Type.Is(openapi3.TypeInteger) && prop.Max != nil:
-			schemaMax = *prop.Max
+		_, op, _ := c.Operation(o.ID)
+		prop := op.RequestBody.Value.Content.Get("application/json").Schema.Value.Properties[o.Batch.Items].Value
+		var schemaMax uint64
+		if prop.Type.Is(openapi3.TypeArray) && prop.MaxItems != nil {
+			schemaMax = *prop.MaxItems
 		}
-		if o.BatchLimit.Hard && schemaMax != float64(o.BatchLimit.Max) {
-			t.Errorf("%s: x-tim-batch-limit %d but the schema's maximum of %s is %v", o.ID, o.BatchLimit.Max, o.BatchLimit.Field, schemaMax)
+		if o.Batch.Hard && schemaMax != uint64(o.Batch.Max) {
+			t.Errorf("%s: x-tim-batch max %d but the schema's maxItems of %s is %v", o.ID, o.Batch.Max, o.Batch.Items, schemaMax)
 		}
-		if !o.BatchLimit.Hard && schemaMax != 0 {
-			t.Errorf("%s: %s is only a recommended limit but the schema enforces %v", o.ID, o.BatchLimit.Field, schemaMax)
+		if !o.Batch.Hard && schemaMax != 0 {
+			t.Errorf("%s: %s is only a recommended limit but the schema enforces %v", o.ID, o.Batch.Items, schemaMax)
 		}
 	}
 }

@@ -100,9 +100,10 @@ func newRequest(t *testing.T, path string, body []byte) *http.Request {
 // httpAnswer wraps body in an *http.Response as the service sends it.
 func httpAnswer(body []byte) *http.Response {
 	return &http.Response{
-		StatusCode: http.StatusOK,
-		Header:     http.Header{"Content-Type": []string{"application/json"}},
-		Body:       io.NopCloser(bytes.NewReader(body)),
+		StatusCode:    http.StatusOK,
+		Header:        http.Header{"Content-Type": []string{"application/json"}},
+		Body:          io.NopCloser(bytes.NewReader(body)),
+		ContentLength: int64(len(body)),
 	}
 }
 

@@ -1,75 +1,112 @@
 package emulator
 
 import (
+	"slices"
 	"testing"
 
+	"github.com/timrest/timrest/gen"
 	"github.com/timrest/timrest/internal/contract"
+	"github.com/timrest/timrest/internal/spec"
 )
 
 // TestCodesAreDocumented checks every code the emulator answers with
-// against openapi/: the operation's x-tim-errors or x-tim-public-errors,
-// with the expected class.
+// against the document (internal/spec): the operation's codes or the
+// public ones, with the expected class.
 func TestCodesAreDocumented(t *testing.T) {
-	c := contract.MustLoad()
-	public := map[int]contract.Class{
-		codeHTTPParse: contract.ClassBadRequest, codeBadJSON: contract.ClassBadRequest,
-		codeBadSDKAppID: contract.ClassConfig, codeRateLimited: contract.ClassRateLimited,
-		codeBadURL: contract.ClassBadRequest, codeMissingAppID: contract.ClassBadRequest,
-		codeBadQuery: contract.ClassBadRequest, codeSigExpired: contract.ClassAuth,
-		codeSigEmpty: contract.ClassAuth, codeSigInvalid: contract.ClassAuth,
-		codeSigCheckFailed: contract.ClassAuth, codeSigIdentifier: contract.ClassAuth,
-		codeSigAppID: contract.ClassAuth,
+	public := map[int]spec.Class{
+		codeHTTPParse: spec.ClassBadRequest, codeBadJSON: spec.ClassBadRequest,
+		codeBadSDKAppID: spec.ClassConfig, codeRateLimited: spec.ClassRateLimited,
+		codeBadURL: spec.ClassBadRequest, codeNeedAdmin: spec.ClassPermission,
+		codeMissingAppID: spec.ClassBadRequest, codeBadQuery: spec.ClassBadRequest,
+		codeSigExpired: spec.ClassAuth, codeSigEmpty: spec.ClassAuth,
+		codeSigInvalid: spec.ClassAuth, codeSigCheckFailed: spec.ClassAuth,
+		codeSigIdentifier: spec.ClassAuth, codeSigAppID: spec.ClassAuth,
+		codeInvalidParam: spec.ClassBadRequest, codeInternal: spec.ClassTransient,
 	}
 	for code, class := range public {
-		e, ok := c.ErrorCode("", code)
+		e, ok := spec.PublicErrors[code]
 		if !ok || e.Class != class {
 			t.Errorf("public code %d: %+v %v, want class %s", code, e, ok, class)
 		}
 	}
 	ops := []struct {
-		op    string
+		op    *spec.Operation
 		code  int
-		class contract.Class
+		class spec.Class
 	}{
-		{opGetFriends, codeSNSNotFriend, contract.ClassBadRequest},
-		{opGetFriends, codeSNSNoAccount, contract.ClassNotFound},
-		{opGetFriendLists, codeSNSNoAccount, contract.ClassNotFound},
-		{opImportFriends, codeSNSNoAccount, contract.ClassNotFound},
-		{opImportFriends, codeSNSConflict, contract.ClassConflict},
-		{opImportFriends, codeSNSFriendLimit, contract.ClassLimit},
-		{opImportFriends, codeSNSListLimit, contract.ClassLimit},
-		{opListGroupIDs, codeGroupAnswerLimit, contract.ClassLimit},
+		{spec.GetFriends, codeSNSNotFriend, spec.ClassBadRequest},
+		{spec.GetFriends, codeSNSNoAccount, spec.ClassNotFound},
+		{spec.GetFriendLists, codeSNSNoAccount, spec.ClassNotFound},
+		{spec.ImportFriends, codeSNSNoAccount, spec.ClassNotFound},
+		{spec.ImportFriends, codeSNSConflict, spec.ClassConflict},
+		{spec.ImportFriends, codeSNSFriendLimit, spec.ClassLimit},
+		{spec.ImportFriends, codeSNSListLimit, spec.ClassLimit},
+		{spec.ListGroupIDs, codeGroupAnswerLimit, spec.ClassLimit},
 	}
 	for _, o := range ops {
-		op, _ := c.Operation(o.op)
-		found := false
-		for _, e := range op.Errors {
-			if e.Code == o.code {
-				found = e.Class == o.class
-			}
-		}
-		if !found {
-			t.Errorf("%s: code %d is not in its x-tim-errors with class %s", o.op, o.code, o.class)
+		if e, ok := o.op.Errors[o.code]; !ok || e.Class != o.class {
+			t.Errorf("%s: code %d is not among its codes with class %s", o.op.ID, o.code, o.class)
 		}
 	}
 	env, err := loadEnv()
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]opCodes{
-		opGetFriendLists: {badRequest: 30001, permission: 30004, transient: []int{30006, 30007}, rate: 200},
-		opGetFriends:     {badRequest: 30001, permission: 30004, transient: []int{30006, 30007}, rate: 200},
-		opImportFriends:  {badRequest: 30001, permission: 30004, transient: []int{30006, 30007}, rate: 200},
-		opListGroupIDs:   {badRequest: 10004, permission: 10007, transient: []int{10002}, rate: 1},
+	want := map[string]struct {
+		codes opCodes
+		rate  float64
+	}{
+		spec.GetFriendLists.ID: {opCodes{badRequest: 30001, permission: 30004, transient: []int{30006, 30007}}, 200},
+		spec.GetFriends.ID:     {opCodes{badRequest: 30001, permission: 30004, transient: []int{30006, 30007}}, 200},
+		spec.ImportFriends.ID:  {opCodes{badRequest: 30001, permission: 30004, transient: []int{30006, 30007}}, 200},
+		spec.ListGroupIDs.ID:   {opCodes{badRequest: 10004, permission: 10007, transient: []int{10002}}, 1},
 	}
 	for op, w := range want {
-		g := env.ops[op]
-		if g.badRequest != w.badRequest || g.permission != w.permission || g.rate != w.rate || len(g.transient) != len(w.transient) {
-			t.Errorf("%s: derived %+v, want %+v", op, g, w)
+		g := env.codes[op]
+		if g.badRequest != w.codes.badRequest || g.permission != w.codes.permission || !slices.Equal(g.transient, w.codes.transient) {
+			t.Errorf("%s: derived %+v, want %+v", op, g, w.codes)
+		}
+		if r := spec.ByID(op).Rate; r != w.rate {
+			t.Errorf("%s: rate %v, want %v", op, r, w.rate)
 		}
 	}
-	if l := env.limits; l != (docLimits{userID: 32, remark: 96, addWording: 256, listName: 30, lists: 32, limitMax: 10000, friends: 3000, answer: 1 << 20}) {
-		t.Errorf("limits from the document: %+v", l)
+	if len(env.codes) != len(spec.Operations) {
+		t.Errorf("codes for %d operations, want all %d", len(env.codes), len(spec.Operations))
+	}
+}
+
+// TestCodesOfAnOperationWithoutCodes: an operation whose codes lack a
+// class (a new family without an error set) is answered with the public
+// code of that class, so that every operation can be served.
+func TestCodesOfAnOperationWithoutCodes(t *testing.T) {
+	got := codesOf(&spec.Operation{ID: "New"})
+	if got.badRequest != codeInvalidParam || got.permission != codeNeedAdmin || !slices.Equal(got.transient, []int{codeInternal}) {
+		t.Errorf("codes %+v, want the public 70402, 60010 and 70500", got)
+	}
+	// The lowest code of a class wins; transient codes are sorted.
+	got = codesOf(&spec.Operation{ID: "Some", Errors: map[int]spec.ErrorCode{
+		40002: {Code: 40002, Class: spec.ClassBadRequest}, 40001: {Code: 40001, Class: spec.ClassBadRequest},
+		40009: {Code: 40009, Class: spec.ClassTransient}, 40008: {Code: 40008, Class: spec.ClassTransient},
+		40004: {Code: 40004, Class: spec.ClassPermission},
+	}})
+	if got.badRequest != 40001 || got.permission != 40004 || !slices.Equal(got.transient, []int{40008, 40009}) {
+		t.Errorf("codes %+v", got)
+	}
+}
+
+// TestLimitsAreTheDocuments checks the limits the emulator applies
+// against the document: the prose limits of spec, and the default page of
+// get_appid_group_list, which is the maximum its Limit schema allows.
+func TestLimitsAreTheDocuments(t *testing.T) {
+	if spec.LimitFriendsPerAccount != 3000 || spec.LimitFriendListsPerAccount != 32 || spec.LimitGroupAnswerBytes != 1<<20 {
+		t.Errorf("limits %d %d %d", spec.LimitFriendsPerAccount, spec.LimitFriendListsPerAccount, spec.LimitGroupAnswerBytes)
+	}
+	page := func(n int64) *spec.Problem { return spec.CheckListGroupIDsRequest(&gen.ListGroupIDsRequest{Limit: &n}) }
+	if p := page(defaultGroupPage); p != nil {
+		t.Errorf("the default page %d breaks the schema: %v", defaultGroupPage, p)
+	}
+	if p := page(defaultGroupPage + 1); p == nil {
+		t.Errorf("the schema allows a Limit above the default page %d", defaultGroupPage)
 	}
 }
 
@@ -78,11 +115,7 @@ func TestCodesAreDocumented(t *testing.T) {
 func TestQueryParamsAreTheDocuments(t *testing.T) {
 	names := contract.MustLoad().QueryParamNames()
 	for _, n := range []string{"sdkappid", "identifier", "usersig", "random", "contenttype"} {
-		found := false
-		for _, m := range names {
-			found = found || m == n
-		}
-		if !found {
+		if !slices.Contains(names, n) {
 			t.Errorf("query parameter %s is not in the document (%v)", n, names)
 		}
 	}

@@ -3,67 +3,17 @@ package emulator
 import (
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
-
 	"github.com/timrest/timrest/gen"
-	"github.com/timrest/timrest/internal/contract"
+	"github.com/timrest/timrest/internal/spec"
 	"github.com/timrest/timrest/tag"
 )
 
-// withSchema returns a copy of c whose document has schema name replaced
-// by s; c and its document are left alone.
-func withSchema(c *contract.Contract, name string, s *openapi3.Schema) *contract.Contract {
-	cc := *c
-	doc := *c.Doc
-	comps := *c.Doc.Components
-	comps.Schemas = maps.Clone(comps.Schemas)
-	comps.Schemas[name] = &openapi3.SchemaRef{Value: s}
-	doc.Components = &comps
-	cc.Doc = &doc
-	return &cc
-}
-
-// TestLimitsFollowTheContract changes the document's limits in a copy of
-// the contract and checks that the emulator's limits move with them: the
-// per-account friend-list limit (30011) is x-tim-limits
-// friend-lists-per-account, not AddFriendItem.GroupName's maxItems (which
-// bounds one item).
-func TestLimitsFollowTheContract(t *testing.T) {
-	c := contract.MustLoad()
-	l, err := loadLimits(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if l.lists != c.Limits.FriendListsPerAccount || l.friends != c.Limits.FriendsPerAccount || l.answer != c.Limits.GroupAnswerBytes {
-		t.Errorf("limits %+v, want those of x-tim-limits %+v", l, c.Limits)
-	}
-	changed := *c
-	changed.Limits = contract.Limits{FriendsPerAccount: 11, FriendListsPerAccount: 7, GroupAnswerBytes: 1234}
-	l, err = loadLimits(&changed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if l.lists != 7 || l.friends != 11 || l.answer != 1234 {
-		t.Errorf("with x-tim-limits %+v the limits are %+v", changed.Limits, l)
-	}
-}
-
-// TestGroupTypesFollowTheContract checks that the group types and their
-// renames come from the GroupType schema (its enum and x-tim-renamed).
-func TestGroupTypesFollowTheContract(t *testing.T) {
-	ev, err := loadEnv()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var enum []gen.GroupType
-	for _, v := range ev.contract.Doc.Components.Schemas["GroupType"].Value.Enum {
-		enum = append(enum, gen.GroupType(v.(string)))
-	}
-	if !slices.Equal(ev.groupTypes, enum) {
-		t.Errorf("group types %v, want the document's enum %v", ev.groupTypes, enum)
-	}
+// TestGroupTypesFollowTheDocument checks that old and new group type
+// names are one type, as spec.GroupTypeRenames says.
+func TestGroupTypesFollowTheDocument(t *testing.T) {
 	for _, tt := range []struct{ in, want gen.GroupType }{
 		{gen.GroupTypePrivate, gen.GroupTypeWork},
 		{gen.GroupTypeChatRoom, gen.GroupTypeMeeting},
@@ -71,69 +21,117 @@ func TestGroupTypesFollowTheContract(t *testing.T) {
 		{gen.GroupTypePublic, gen.GroupTypePublic},
 		{gen.GroupTypeAVChatRoom, gen.GroupTypeAVChatRoom},
 	} {
-		if got := ev.canonicalType(tt.in); got != tt.want {
+		if got := canonicalType(tt.in); got != tt.want {
 			t.Errorf("canonicalType(%s) = %s, want %s", tt.in, got, tt.want)
 		}
 	}
-
-	// A document with fewer types and one rename.
-	c := ev.contract
-	changed := withSchema(c, "GroupType", &openapi3.Schema{
-		Type: &openapi3.Types{openapi3.TypeString},
-		Enum: []any{"Public", "Private", "Work"},
-	})
-	changed.GroupTypeRenames = map[string]string{"Private": "Work"}
-	types, renames, err := loadGroupTypes(changed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := []gen.GroupType{gen.GroupTypePublic, gen.GroupTypePrivate, gen.GroupTypeWork}; !slices.Equal(types, want) {
-		t.Errorf("types %v, want %v", types, want)
-	}
-	e := &env{renames: renames, groupTypes: types}
-	if got := e.canonicalType(gen.GroupTypeChatRoom); got != gen.GroupTypeChatRoom {
-		t.Errorf("without the ChatRoom rename, canonicalType(ChatRoom) = %s", got)
-	}
-	if got := e.canonicalType(gen.GroupTypePrivate); got != gen.GroupTypeWork {
-		t.Errorf("canonicalType(Private) = %s, want Work", got)
-	}
-	if got, want := e.groupTypeList(), "Public, Private, Work"; got != want {
-		t.Errorf("groupTypeList() = %q, want %q", got, want)
-	}
-
-	// An enum value the generated code does not know is an error.
-	_, _, err = loadGroupTypes(withSchema(c, "GroupType", &openapi3.Schema{Enum: []any{"Public", "Secret"}}))
-	if err == nil {
-		t.Error("an enum value outside gen.GroupType was accepted")
+	for from, to := range spec.GroupTypeRenames {
+		if got := canonicalType(gen.GroupType(from)); got != gen.GroupType(to) {
+			t.Errorf("canonicalType(%s) = %s, want %s", from, got, to)
+		}
 	}
 }
 
-// TestCustomSuffixFollowsTheContract checks that the rule for custom tag
-// names comes from CustomFriendItem.Tag's pattern.
-func TestCustomSuffixFollowsTheContract(t *testing.T) {
-	ev, err := loadEnv()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := ev.customSuffix.String(), "^[A-Za-z]{1,8}$"; got != want {
-		t.Errorf("custom suffix %s, want %s", got, want)
-	}
-	item := func(pattern string) *openapi3.Schema {
-		return &openapi3.Schema{Properties: openapi3.Schemas{"Tag": {Value: &openapi3.Schema{Pattern: pattern}}}}
-	}
-	re, err := loadCustomSuffix(withSchema(ev.contract, "CustomFriendItem", item("^Tag_SNS_Custom_[a-z]{1,3}$")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{customSuffix: re}
-	for name, ok := range map[string]bool{"Tag_Profile_Custom_abc": true, "Tag_Profile_Custom_abcd": false, "Tag_Profile_Custom_Abc": false} {
-		if err := e.checkProfileTag(name, tag.String("x")); (err == nil) != ok {
-			t.Errorf("with pattern [a-z]{1,3}, %s: %v", name, err)
+// TestFriendTagsAreTheDocuments: every standard friend tag of spec.Tags
+// has a field of Friend that friend_get_list answers it from, and every
+// field reader is for a standard friend tag of the document.
+func TestFriendTagsAreTheDocuments(t *testing.T) {
+	var doc []string
+	for _, tg := range spec.Tags {
+		if tg.Family == "friend" {
+			doc = append(doc, tg.Name)
+			if _, ok := friendTags[tg.Name]; !ok {
+				t.Errorf("the standard friend tag %s (go %s) has no field of Friend (friendFields)", tg.Name, tg.GoName)
+			}
 		}
 	}
-	for _, bad := range []string{"", "^Tag_Profile_Custom_[a-z]+$", "^Tag_SNS_Custom_[a-z"} {
-		if _, err := loadCustomSuffix(withSchema(ev.contract, "CustomFriendItem", item(bad))); err == nil {
-			t.Errorf("pattern %q was accepted", bad)
+	if len(friendTags) != len(friendFields) {
+		t.Errorf("friendFields has %d readers, %d of them for the document's friend tags %v", len(friendFields), len(friendTags), doc)
+	}
+	f := &Friend{GroupName: []string{"a"}, Remark: "r", RemarkTime: 2, AddSource: "s", AddWording: "w", AddTime: 1}
+	for _, name := range slices.Sorted(maps.Keys(friendTags)) {
+		v, ok := friendTag(f, nil, name)
+		if !ok {
+			t.Errorf("%s: absent from a friend with every field set", name)
 		}
+		if _, ok := friendTag(&Friend{}, nil, name); ok {
+			t.Errorf("%s: present on a friend with no field set", name)
+		}
+		i := slices.IndexFunc(spec.Tags, func(tg spec.Tag) bool { return tg.Name == name })
+		if want := tagKinds[spec.Tags[i].Type]; v.Kind() != want {
+			t.Errorf("%s: a value of kind %s, want %s", name, v.Kind(), want)
+		}
+	}
+}
+
+// TestProfileTagsAreTheDocuments: the seed takes each standard profile
+// tag of spec.Tags with a value of its type, and refuses other types,
+// values outside an enum or 32 bits, and tags the document does not
+// list.
+func TestProfileTagsAreTheDocuments(t *testing.T) {
+	n := 0
+	for _, tg := range spec.Tags {
+		if tg.Family != "profile" {
+			continue
+		}
+		n++
+		var good, bad tag.Value
+		switch tg.Type {
+		case spec.TagString:
+			good, bad = tag.String("x"), tag.Int(1)
+			if tg.Enum != nil {
+				good = tag.String(tg.Enum[0])
+				if err := checkProfileTag(tg.Name, tag.String("Not_"+tg.Enum[0])); err == nil {
+					t.Errorf("%s: a value outside the enum was taken", tg.Name)
+				}
+			}
+		case spec.TagInteger:
+			good, bad = tag.Int(1), tag.String("1")
+			if tg.Uint32 {
+				if err := checkProfileTag(tg.Name, tag.Int(1<<32)); err == nil {
+					t.Errorf("%s: 2^32 was taken", tg.Name)
+				}
+			}
+		case spec.TagStrings:
+			good, bad = tag.Strings("x"), tag.String("x")
+		}
+		if err := checkProfileTag(tg.Name, good); err != nil {
+			t.Errorf("%s: %v", tg.Name, err)
+		}
+		if err := checkProfileTag(tg.Name, bad); err == nil {
+			t.Errorf("%s: a value of kind %s was taken", tg.Name, bad.Kind())
+		}
+	}
+	if n != len(profileTags) || n == 0 {
+		t.Errorf("%d profile tags in spec, %d known", n, len(profileTags))
+	}
+	for _, name := range []string{"Tag_Profile_IM_Mood", "Tag_SNS_IM_Remark"} {
+		if err := checkProfileTag(name, tag.String("x")); err == nil || !strings.Contains(err.Error(), "unknown profile tag") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// TestCustomProfileTagsFollowCustomFriendTags: a custom profile tag's
+// name after Tag_Profile_Custom_ follows the rule of a custom friend
+// tag's after Tag_SNS_Custom_ (CustomFriendItem.Tag's pattern: up to 8
+// letters), and its value is a string or an integer.
+func TestCustomProfileTagsFollowCustomFriendTags(t *testing.T) {
+	for suffix, ok := range map[string]bool{"Hobby": true, "abcdefgh": true, "abcdefghi": false, "Score1": false, "": false, "a_b": false} {
+		name := prefixProfileCustom + suffix
+		err := checkProfileTag(name, tag.String("x"))
+		if (err == nil) != ok {
+			t.Errorf("%s: %v", name, err)
+		}
+		friendOK := spec.CheckCustomFriendItem(&gen.CustomFriendItem{Tag: prefixSNSCustom + suffix, Value: tag.String("x")}) == nil
+		if friendOK != ok {
+			t.Errorf("%s: the custom friend tag's rule says %v", suffix, friendOK)
+		}
+	}
+	if err := checkProfileTag(prefixProfileCustom+"Hobby", tag.Int(3)); err != nil {
+		t.Error(err)
+	}
+	if err := checkProfileTag(prefixProfileCustom+"Hobby", tag.Strings("x")); err == nil {
+		t.Error("a list value was taken for a custom profile tag")
 	}
 }

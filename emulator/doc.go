@@ -1,7 +1,7 @@
 // Package emulator is a local, in-memory stand-in for the Tencent Cloud IM
 // (Chat) server REST API, built on the server side of the code generated
-// from openapi/: it implements gen.StrictServerInterface for the four
-// operations of the documents, so the contract is proven from both sides.
+// from openapi/: it implements gen.StrictServerInterface for every
+// operation of the document, so the contract is proven from both sides.
 // Tests, demos and users' CI run against it, since nothing here may call
 // the live service.
 //
@@ -19,6 +19,27 @@
 // command line and `timrest demo` walks through it.
 //
 // # What it serves
+//
+// Every operation of openapi/ is served. internal/codegen (go generate)
+// writes operations.gen.go from the document: one method of
+// gen.StrictServerInterface per operation, which runs the operation's
+// hand-written behaviour or, when it has none, a generic fallback. The
+// behaviours are organised by family of the API, a file each that owns
+// its part of the state and registers its behaviours: accounts.go and
+// profiles.go (the accounts and their profile tags; no operation yet),
+// sns.go (the relationship chain: friends and friend lists) and
+// groups.go (groups).
+//
+// The fallback answers a request that has passed authentication, the
+// call rate and validation against the document with the document's
+// first example answer of the operation (HTTP 200, the example's JSON),
+// whatever the state; it changes nothing. Such a call is not stateful:
+// [Stats].NotStateful counts it and its log line says stateful=false. So
+// an operation added to the document is contract-emulated at once, and
+// the emulator still builds; a test fails until the operation has a
+// behaviour or is listed as knowingly served by the fallback.
+//
+// The operations with a behaviour:
 //
 //   - v4/sns/group_get (GetFriendLists): the friend lists of From_Account,
 //     in the order they were created, with FriendNumber and
@@ -93,9 +114,15 @@
 // import for a From_Account whose import is still running fails with
 // 30008.
 //
-// The codes come from the operations' x-tim-errors and the document's
-// x-tim-public-errors; the bad-parameter, permission and transient codes
-// are picked by class from the contract.
+// The codes, their classes, the call rates, the limits, the standard tags
+// and the group type renames come from internal/spec, which go generate
+// compiles from the document (x-tim-error-sets, x-tim-public-errors,
+// x-tim-rate-limit, x-tim-limits, x-tim-tags, x-tim-renamed); the
+// bad-parameter, permission and transient codes of an operation are
+// picked by class from its codes (the lowest of a class; the public
+// 70402, 60010 and 70500 for an operation whose codes lack the class).
+// Byte lengths are checked with spec's check functions (the schemas'
+// maxLength counts characters, the service bytes).
 //
 // # Rate limits
 //
@@ -110,7 +137,7 @@
 //
 // Config.Faults injects, per call and deterministically for Faults.Seed
 // (the same seed and order of calls give the same faults): one of the
-// operation's transient codes (class transient in its x-tim-errors: 30006
+// operation's transient codes (class transient among its codes: 30006
 // or 30007 for sns, 10002 for group), HTTP 502 with an HTML body as the
 // vendor's proxy sends it, or a dropped connection (hijacked and closed);
 // and Faults.Latency before every call. Faults happen before
@@ -145,12 +172,14 @@
 // _SelfSignature, _AllowType (AllowType_Type_NeedConfirm|AllowAny|DenyAny),
 // _Language, _Image, _AdminForbidType (AdminForbid_Type_None|SendOut),
 // _Level, _Role, with strings or 32-bit unsigned integers as the vendor
-// types them; custom tags Tag_Profile_Custom_ + up to 8 letters, string
-// or integer. Groups: GroupId (unique; any length, so that long IDs can
+// types them (spec.Tags, from x-tim-tags); custom tags
+// Tag_Profile_Custom_ and a name as a custom friend tag's (up to 8
+// letters), string or integer. Groups: GroupId (unique; any length, so that long IDs can
 // reach the 1 MB cap) and Type, one of Public, Private, Work, ChatRoom,
 // Meeting, AVChatRoom, BChatRoom, Community; they page in seed order.
 // Friends: From_Account → a list of friend_import's AddFriendItem,
-// validated against its schema in openapi/, naming seed accounts;
+// checked against its schema (spec.CheckAddFriendItem, byte lengths
+// included), naming seed accounts;
 // AddTime defaults to the time of loading. Loading is strict: unknown
 // fields, trailing data, values of the wrong type and references to
 // unknown accounts are errors that name the item. [GenerateGroups] makes
@@ -172,9 +201,10 @@
 // Request lists may be as long as the 8 MiB body allows: every handler
 // works in time proportional to the request and its answer (names are
 // de-duplicated with sets, and each distinct friend of a friend_get_list
-// costs the smaller of its TagList and the friend's own tags). When an answer cannot be written because the client has
-// gone, the call still counts with the code it had (its changes were
-// made) and as undelivered in [Stats].
+// costs the smaller of its TagList and the friend's own tags). When an
+// answer cannot be written because the client has gone, the call still
+// counts with the code it had (its changes were made) and as undelivered
+// in [Stats].
 //
 // # Inspection
 //

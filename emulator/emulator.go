@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -22,7 +21,7 @@ import (
 
 	"github.com/timrest/timrest/auth"
 	"github.com/timrest/timrest/gen"
-	"github.com/timrest/timrest/internal/contract"
+	"github.com/timrest/timrest/internal/spec"
 )
 
 // DefaultAdmin is the admin account of a Config without Admins, the name
@@ -44,13 +43,13 @@ type Config struct {
 	// Seed is the initial state; nil for none.
 	Seed *Seed
 	// RateLimits enforces the call rate the document gives each
-	// operation (x-tim-rate-limit: 200/s for sns, 1/s for
-	// get_appid_group_list). A call over the rate gets 60007.
+	// operation (spec.Operation.Rate, x-tim-rate-limit: 200/s for sns,
+	// 1/s for get_appid_group_list). A call over the rate gets 60007.
 	RateLimits bool
 	// Rates overrides the call rate of single operations, by operationId
-	// (GetFriendLists, GetFriends, ListGroupIDs, ImportFriends), in calls
-	// per second, whether RateLimits is set or not; 0 turns the limit off
-	// for that operation.
+	// (any operation of the document, such as GetFriendLists or
+	// ListGroupIDs), in calls per second, whether RateLimits is set or
+	// not; 0 turns the limit off for that operation.
 	Rates map[string]float64
 	// Faults configures fault injection; the zero value injects nothing.
 	Faults Faults
@@ -59,8 +58,9 @@ type Config struct {
 	// It must be safe for concurrent use.
 	Now func() time.Time
 	// Logger receives one line per call (operation, identifier, code,
-	// duration and any injected fault); nil for no logging. The UserSig
-	// and the key are never logged.
+	// duration, any injected fault, and stateful=false for a call the
+	// generic fallback answered); nil for no logging. The UserSig and the
+	// key are never logged.
 	Logger *slog.Logger
 }
 
@@ -75,8 +75,18 @@ type Emulator struct {
 	now      func() time.Time
 	log      *slog.Logger
 
-	mu sync.RWMutex // guards st
-	st *state
+	// mu guards the state of every family, so that a call that reads
+	// several (friend_get_list reads friends and profiles) sees one
+	// consistent state.
+	mu       sync.RWMutex
+	accounts *accountFamily
+	profiles *profileFamily
+	sns      *snsFamily
+	groups   *groupFamily
+
+	// behaviours are the hand-written behaviours of the operations, set
+	// by the families (see operations.go); set once by New.
+	behaviours behaviours
 
 	sigMu    sync.Mutex
 	sigCache map[string]time.Time // identifier NUL UserSig → its expiry
@@ -86,11 +96,6 @@ type Emulator struct {
 	latency  time.Duration
 	stats    *statsRecorder
 	handler  http.Handler
-
-	// importHook, when set (by tests), runs after a friend_import has
-	// taken its account's write lock and before it changes anything,
-	// with the call's context.
-	importHook atomic.Pointer[func(ctx context.Context, from string)]
 }
 
 // New returns an Emulator for cfg, with the state of cfg.Seed.
@@ -115,7 +120,8 @@ func New(cfg Config) (*Emulator, error) {
 		admins:   map[string]bool{},
 		now:      cfg.Now,
 		log:      cfg.Logger,
-		st:       newState(),
+		accounts: newAccountFamily(),
+		profiles: newProfileFamily(),
 		limiters: map[string]*rate.Limiter{},
 		sigCache: map[string]time.Time{},
 		faults:   newInjector(cfg.Faults),
@@ -125,41 +131,48 @@ func New(cfg Config) (*Emulator, error) {
 	if e.now == nil {
 		e.now = time.Now
 	}
+	e.sns, e.groups = newSNSFamily(e), newGroupFamily(e)
+	for _, f := range e.families() {
+		f.register(&e.behaviours)
+	}
+	if err := e.servable(); err != nil {
+		return nil, err
+	}
 	admins := cfg.Admins
 	if len(admins) == 0 {
 		admins = []string{DefaultAdmin}
 	}
 	for _, a := range admins {
-		if err := env.checkUserID(a); err != nil {
-			return nil, fmt.Errorf("emulator: Config.Admins: %q: %w", a, err)
+		if r := spec.CheckAdmin(a); r != "" {
+			return nil, fmt.Errorf("emulator: Config.Admins: %q: %s", a, r)
 		}
 		e.admins[a] = true
 	}
 	for op, r := range cfg.Rates {
-		if _, ok := env.ops[op]; !ok {
+		if spec.ByID(op) == nil {
 			return nil, fmt.Errorf("emulator: Config.Rates: unknown operation %q", op)
 		}
 		if !(r >= 0) || math.IsInf(r, 0) {
 			return nil, fmt.Errorf("emulator: Config.Rates[%s]: %v is not a rate", op, r)
 		}
 	}
-	for op, oc := range env.ops {
+	for _, o := range spec.Operations {
 		r := 0.0
 		if cfg.RateLimits {
-			r = oc.rate
+			r = o.Rate
 		}
-		if v, ok := cfg.Rates[op]; ok {
+		if v, ok := cfg.Rates[o.ID]; ok {
 			r = v
 		}
 		if r > 0 {
-			e.limiters[op] = rate.NewLimiter(rate.Limit(r), max(1, int(math.Ceil(r))))
+			e.limiters[o.ID] = rate.NewLimiter(rate.Limit(r), max(1, int(math.Ceil(r))))
 		}
 	}
-	strict := gen.NewStrictHandlerWithOptions(&handlers{e}, []gen.StrictMiddlewareFunc{recordCode},
+	strict := gen.NewStrictHandlerWithOptions(dispatch{e}, []gen.StrictMiddlewareFunc{recordCode},
 		gen.StrictHTTPServerOptions{
 			RequestErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 				c := callFrom(r.Context())
-				e.fail(w, c, e.env.ops[c.op].badRequest, "invalid request body")
+				e.fail(w, c, e.env.codes[c.op].badRequest, "invalid request body")
 			},
 			ResponseErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 				c := callFrom(r.Context())
@@ -170,13 +183,13 @@ func New(cfg Config) (*Emulator, error) {
 					c.undelivered = true
 					return
 				}
-				e.fail(w, c, e.env.ops[c.op].transient[0], "internal error")
+				e.fail(w, c, e.env.codes[c.op].transient[0], "internal error")
 			},
 		})
 	e.handler = gen.HandlerWithOptions(strict, gen.StdHTTPServerOptions{
 		ErrorHandlerFunc: func(w http.ResponseWriter, r *http.Request, err error) {
 			c := callFrom(r.Context())
-			e.fail(w, c, e.env.ops[c.op].badRequest, "invalid request")
+			e.fail(w, c, e.env.codes[c.op].badRequest, "invalid request")
 		},
 	})
 	if err := e.Apply(cfg.Seed); err != nil {
@@ -197,6 +210,7 @@ type callInfo struct {
 	delayed     bool
 	rateLimited bool
 	undelivered bool           // the answer's writing failed: the client had gone
+	fallback    bool           // the generic fallback answered: not stateful
 	itemErrs    map[int]string // ImportFriends: items that broke the schema
 }
 
@@ -255,7 +269,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, c *callInfo) {
 		return
 	}
 	c.op = route.Operation.OperationID
-	oc := e.env.ops[c.op]
+	oc := e.env.codes[c.op]
 	q := r.URL.Query()
 	c.identifier = q.Get("identifier")
 
@@ -333,9 +347,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, c *callInfo) {
 }
 
 // isOperationPath reports whether path is one of the document's paths.
-func (e *Emulator) isOperationPath(path string) bool {
-	return slices.ContainsFunc(e.env.contract.Operations, func(o contract.Operation) bool { return o.Path == path })
-}
+func (e *Emulator) isOperationPath(path string) bool { return spec.ByPath(path) != nil }
 
 // dropConnection closes the client's connection without an answer.
 func dropConnection(w http.ResponseWriter) {
@@ -390,7 +402,7 @@ func (e *Emulator) authenticate(op string, q url.Values) (int, string) {
 		}
 	}
 	if !e.admins[identifier] {
-		return e.env.ops[op].permission, "the REST API requires an app admin identifier"
+		return e.env.codes[op].permission, "the REST API requires an app admin identifier"
 	}
 	return 0, ""
 }
@@ -425,22 +437,24 @@ func (e *Emulator) verifyUserSig(userSig, identifier string) error {
 const maxSigCache = 4096
 
 // classify sorts the schema errors of a request body. For friend_import,
-// errors inside one AddFriendItem (other than its To_Account) fail that
-// item only, with 30001, as long as the body still decodes; everything
-// else fails the whole request, described by whole.
+// errors inside one item of its batch (AddFriendItem), other than in its
+// key (To_Account), fail that item only, with 30001, as long as the body
+// still decodes; everything else fails the whole request, described by
+// whole.
 func (e *Emulator) classify(op string, err error, body []byte) (items map[int]string, whole string) {
 	leaves, all := schemaErrors(err)
-	if !all || len(leaves) == 0 || op != opImportFriends {
+	if !all || len(leaves) == 0 || op != spec.ImportFriends.ID {
 		return nil, schemaErrorText(err)
 	}
 	var req gen.ImportFriendsRequest
 	if json.Unmarshal(body, &req) != nil {
 		return nil, schemaErrorText(err)
 	}
+	batch := spec.ImportFriends.Batch
 	items = map[int]string{}
 	for _, se := range leaves {
 		ptr := se.JSONPointer()
-		if len(ptr) < 2 || ptr[0] != "AddFriendItem" || (len(ptr) >= 3 && ptr[2] == "To_Account") {
+		if len(ptr) < 2 || ptr[0] != batch.Items || (len(ptr) >= 3 && ptr[2] == batch.Key) {
 			return nil, schemaErrorText(err)
 		}
 		i, convErr := strconv.Atoi(ptr[1])
@@ -496,6 +510,9 @@ func (e *Emulator) finish(c *callInfo, start time.Time) {
 	if c.undelivered {
 		attrs = append(attrs, slog.Bool("undelivered", true))
 	}
+	if c.fallback {
+		attrs = append(attrs, slog.Bool("stateful", false))
+	}
 	attrs = append(attrs, slog.Duration("duration", time.Since(start)))
 	e.log.LogAttrs(context.Background(), slog.LevelInfo, "call", attrs...)
 }
@@ -510,31 +527,18 @@ func shorten(s string) string {
 }
 
 // recordCode is a strict-server middleware that notes the ErrorCode of
-// the answer.
+// the answer: a generated answer type (answerCode, generated) or one of
+// the emulator's own (coded).
 func recordCode(f gen.StrictHandlerFunc, _ string) gen.StrictHandlerFunc {
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, req any) (any, error) {
 		resp, err := f(ctx, w, r, req)
 		if err == nil {
 			if code, ok := answerCode(resp); ok {
 				callFrom(ctx).code = code
+			} else if a, ok := resp.(coded); ok {
+				callFrom(ctx).code = a.errorCode()
 			}
 		}
 		return resp, err
 	}
-}
-
-func answerCode(resp any) (int32, bool) {
-	switch v := resp.(type) {
-	case gen.GetFriendLists200JSONResponse:
-		return v.ErrorCode, true
-	case gen.GetFriends200JSONResponse:
-		return v.ErrorCode, true
-	case gen.ImportFriends200JSONResponse:
-		return v.ErrorCode, true
-	case gen.ListGroupIDs200JSONResponse:
-		return v.ErrorCode, true
-	case encodedGroupList:
-		return v.code, true
-	}
-	return 0, false
 }

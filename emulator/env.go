@@ -1,9 +1,9 @@
 package emulator
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"sync"
 
@@ -11,24 +11,22 @@ import (
 
 	"github.com/timrest/timrest/gen"
 	"github.com/timrest/timrest/internal/contract"
+	"github.com/timrest/timrest/internal/spec"
 )
 
-// env is what the emulator derives from openapi/, once per process.
+// env is what the emulator needs from the loaded document, once per
+// process: the validator of requests, the schemas of the query
+// parameters, and the example answers of the generic fallback. Every
+// other fact comes from internal/spec.
 type env struct {
-	contract   *contract.Contract
-	validator  *contract.Validator
-	limits     docLimits
-	ops        map[string]opCodes
-	itemSchema *openapi3.Schema // AddFriendItem
-
-	// groupTypes are the GroupType enum's values, in document order.
-	groupTypes []gen.GroupType
-	// renames maps an old group type name to its new one (GroupType's
-	// x-tim-renamed).
-	renames map[gen.GroupType]gen.GroupType
-	// customSuffix is what may follow the prefix of a custom tag
-	// (CustomFriendItem.Tag's pattern without its Tag_SNS_Custom_).
-	customSuffix *regexp.Regexp
+	contract  *contract.Contract
+	validator *contract.Validator
+	// codes are the codes of each operation, by operationId, picked by
+	// class from spec.
+	codes map[string]opCodes
+	// examples are the first example answer of each operation that has
+	// one, by operationId, for the generic fallback.
+	examples map[string]exampleAnswer
 }
 
 var (
@@ -51,80 +49,31 @@ func newEnv() (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	l, err := loadLimits(c)
-	if err != nil {
-		return nil, err
-	}
-	ops, err := loadOpCodes(c)
-	if err != nil {
-		return nil, err
-	}
-	item := c.Doc.Components.Schemas["AddFriendItem"]
-	if item == nil || item.Value == nil {
-		return nil, errors.New("emulator: schema AddFriendItem missing from the document")
-	}
-	e := &env{contract: c, validator: v, limits: l, ops: ops, itemSchema: item.Value}
-	if e.groupTypes, e.renames, err = loadGroupTypes(c); err != nil {
-		return nil, err
-	}
-	if e.customSuffix, err = loadCustomSuffix(c); err != nil {
-		return nil, err
+	e := &env{contract: c, validator: v, codes: map[string]opCodes{}, examples: map[string]exampleAnswer{}}
+	for _, o := range spec.Operations {
+		e.codes[o.ID] = codesOf(o)
+		_, answers, err := c.Examples(o.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(answers) == 0 {
+			continue
+		}
+		var head struct{ ErrorCode int32 }
+		if err := json.Unmarshal(answers[0].Value, &head); err != nil {
+			return nil, fmt.Errorf("emulator: %s: example answer %s: %w", o.ID, answers[0].Name, err)
+		}
+		e.examples[o.ID] = exampleAnswer{body: append(answers[0].Value, '\n'), code: head.ErrorCode}
 	}
 	return e, nil
 }
 
-// loadGroupTypes reads the GroupType enum and its x-tim-renamed.
-func loadGroupTypes(c *contract.Contract) ([]gen.GroupType, map[gen.GroupType]gen.GroupType, error) {
-	gt := c.Doc.Components.Schemas["GroupType"]
-	if gt == nil || gt.Value == nil || len(gt.Value.Enum) == 0 {
-		return nil, nil, errors.New("emulator: schema GroupType (an enum) missing from the document")
-	}
-	var types []gen.GroupType
-	for _, v := range gt.Value.Enum {
-		s, ok := v.(string)
-		if !ok || !gen.GroupType(s).Valid() {
-			return nil, nil, fmt.Errorf("emulator: GroupType enum value %v is not a generated gen.GroupType", v)
-		}
-		types = append(types, gen.GroupType(s))
-	}
-	renames := make(map[gen.GroupType]gen.GroupType, len(c.GroupTypeRenames))
-	for from, to := range c.GroupTypeRenames {
-		renames[gen.GroupType(from)] = gen.GroupType(to)
-	}
-	return types, renames, nil
-}
-
-// loadCustomSuffix derives the rule for a custom tag's name after its
-// prefix from CustomFriendItem.Tag's pattern, "^Tag_SNS_Custom_" followed
-// by the suffix's rule. Custom profile tags (Tag_Profile_Custom_) follow
-// the same rule.
-func loadCustomSuffix(c *contract.Contract) (*regexp.Regexp, error) {
-	const where = "emulator: CustomFriendItem.Tag"
-	item := c.Doc.Components.Schemas["CustomFriendItem"]
-	if item == nil || item.Value == nil {
-		return nil, errors.New("emulator: schema CustomFriendItem missing from the document")
-	}
-	tagProp := item.Value.Properties["Tag"]
-	if tagProp == nil || tagProp.Value == nil || tagProp.Value.Pattern == "" {
-		return nil, fmt.Errorf("%s has no pattern", where)
-	}
-	rest, ok := strings.CutPrefix(tagProp.Value.Pattern, "^"+prefixSNSCustom)
-	if !ok {
-		return nil, fmt.Errorf("%s: pattern %q does not start with ^%s", where, tagProp.Value.Pattern, prefixSNSCustom)
-	}
-	re, err := regexp.Compile("^" + rest)
-	if err != nil {
-		return nil, fmt.Errorf("%s: pattern: %w", where, err)
-	}
-	return re, nil
-}
-
-// canonicalType maps a group type to its current name (x-tim-renamed), so
-// that a filter matches groups stored under the old or the new name
-// alike.
-func (env *env) canonicalType(t gen.GroupType) gen.GroupType {
-	if to, ok := env.renames[t]; ok {
-		return to
+// canonicalType maps a group type to its current name
+// (spec.GroupTypeRenames), so that a filter matches groups stored under
+// the old or the new name alike.
+func canonicalType(t gen.GroupType) gen.GroupType {
+	if to, ok := spec.GroupTypeRenames[string(t)]; ok {
+		return gen.GroupType(to)
 	}
 	return t
 }

@@ -12,19 +12,42 @@ import (
 	"github.com/timrest/timrest/auth"
 	"github.com/timrest/timrest/emulator"
 	"github.com/timrest/timrest/emulator/emulatortest"
+	"github.com/timrest/timrest/internal/contract"
+	"github.com/timrest/timrest/internal/spec"
 )
 
-// opPaths are the four operations with a valid body each and their
-// permission code.
-var opPaths = []struct {
+// familyCodes are the permission and bad-parameter codes the emulator
+// answers for each family of the document.
+var familyCodes = map[string]struct{ notAdmin, badParam int }{
+	"sns":   {30004, 30001},
+	"group": {10007, 10004},
+}
+
+// opCall is an operation of the document with a valid body (its first
+// sample request) and the codes of its family.
+type opCall struct {
 	name, path, body string
 	notAdmin         int
 	badParam         int
-}{
-	{"GetFriendLists", pathGroupGet, `{"From_Account":"alice"}`, 30004, 30001},
-	{"GetFriends", pathFriendGet, `{"From_Account":"alice","To_Account":["bob"],"TagList":["Tag_Profile_IM_Nick"]}`, 30004, 30001},
-	{"ListGroupIDs", pathGroupList, `{}`, 10007, 10004},
-	{"ImportFriends", pathFriendImpt, `{"From_Account":"dave","AddFriendItem":[{"To_Account":"erin","AddSource":"AddSource_Type_Web"}]}`, 30004, 30001},
+}
+
+// opCalls returns every operation of the document, as opCall.
+func opCalls(t *testing.T) []opCall {
+	t.Helper()
+	c := contract.MustLoad()
+	var out []opCall
+	for _, o := range spec.Operations {
+		codes, ok := familyCodes[o.Family]
+		if !ok {
+			t.Fatalf("%s: no codes for its family %s in familyCodes", o.ID, o.Family)
+		}
+		requests, _, err := c.Examples(o.ID)
+		if err != nil || len(requests) == 0 {
+			t.Fatalf("%s: no sample request: %v", o.ID, err)
+		}
+		out = append(out, opCall{o.ID, o.Path, string(requests[0].Value), codes.notAdmin, codes.badParam})
+	}
+	return out
 }
 
 // TestAuthErrors sends every operation with each broken set of query
@@ -37,6 +60,7 @@ func TestAuthErrors(t *testing.T) {
 	cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	base, _ := emulatortest.Start(t, cfg)
 	c := newCaller(t, base, cfg)
+	opPaths := opCalls(t)
 	now := clock.Now()
 	sig := func(appID uint64, key, id string, ttl time.Duration, at time.Time) string {
 		s, err := auth.GenUserSigAt(appID, key, id, ttl, at)
@@ -128,7 +152,7 @@ func TestBadRequests(t *testing.T) {
 	cfg, _ := testConfig(t)
 	base, emu := emulatortest.Start(t, cfg)
 	c := newCaller(t, base, cfg)
-	for _, op := range opPaths {
+	for _, op := range opCalls(t) {
 		unknownField := strings.Replace(op.body, "{", `{"Type":"Public",`, 1)
 		if op.body == "{}" {
 			unknownField = `{"Type":"Public"}` // the filter sent as Type, not GroupType

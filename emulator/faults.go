@@ -18,8 +18,8 @@ type Faults struct {
 	// Seed seeds the random sequence.
 	Seed int64
 	// Transient is the probability of answering with one of the
-	// operation's transient error codes (class transient in its
-	// x-tim-errors: 30006 or 30007 for sns, 10002 for group) instead of
+	// operation's transient error codes (class transient among its
+	// codes in spec: 30006 or 30007 for sns, 10002 for group) instead of
 	// processing the call.
 	Transient float64
 	// HTTP502 is the probability of answering HTTP 502 Bad Gateway with

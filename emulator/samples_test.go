@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -11,6 +12,7 @@ import (
 	"github.com/timrest/timrest/emulator/emulatortest"
 	"github.com/timrest/timrest/gen"
 	"github.com/timrest/timrest/internal/contract"
+	"github.com/timrest/timrest/internal/spec"
 	"github.com/timrest/timrest/tag"
 )
 
@@ -54,12 +56,13 @@ func sampleWorld(bigFriendCount bool) *emulator.Seed {
 func TestVendorSamples(t *testing.T) {
 	t.Parallel()
 	c := contract.MustLoad()
-	cases := []struct {
+	type sampleCase struct {
 		op, request, answer string
 		big                 bool
 		exact               bool // the values match too
 		codeDiffers         map[int]bool
-	}{
+	}
+	cases := []sampleCase{
 		{"GetFriendLists", "basic", "basic", false, false, nil},
 		{"GetFriendLists", "complete", "complete", false, false, nil},
 		{"GetFriends", "basic", "basic", false, true, nil},
@@ -75,22 +78,32 @@ func TestVendorSamples(t *testing.T) {
 		// emulator cannot produce).
 		{"ImportFriends", "batch", "batch", true, false, map[int]bool{2: true}},
 	}
+	// Every sample request of the document has a case.
+	for _, o := range spec.Operations {
+		requests, _, err := c.Examples(o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range requests {
+			if !slices.ContainsFunc(cases, func(tc sampleCase) bool { return tc.op == o.ID && tc.request == r.Name }) {
+				t.Errorf("the sample request %s/%s has no case", o.ID, r.Name)
+			}
+		}
+	}
 	for _, tc := range cases {
 		t.Run(tc.op+"/"+tc.request, func(t *testing.T) {
 			t.Parallel()
-			op, ok := c.Operation(tc.op)
-			if !ok {
+			op := spec.ByID(tc.op)
+			if op == nil {
 				t.Fatalf("no operation %s", tc.op)
 			}
-			pathItem := c.Doc.Paths.Value(op.Path).Post
-			reqEx := pathItem.RequestBody.Value.Content.Get("application/json").Examples[tc.request]
-			ansEx := pathItem.Responses.Value("200").Value.Content.Get("application/json").Examples[tc.answer]
-			if reqEx == nil || ansEx == nil {
-				t.Fatalf("examples %s/%s missing", tc.request, tc.answer)
-			}
-			body, err := json.Marshal(reqEx.Value.Value)
+			requests, answers, err := c.Examples(tc.op)
 			if err != nil {
 				t.Fatal(err)
+			}
+			body, wantRaw := exampleNamed(requests, tc.request), exampleNamed(answers, tc.answer)
+			if body == nil || wantRaw == nil {
+				t.Fatalf("examples %s/%s missing", tc.request, tc.answer)
 			}
 			cfg, _ := testConfig(t)
 			cfg.Seed = sampleWorld(tc.big)
@@ -99,7 +112,6 @@ func TestVendorSamples(t *testing.T) {
 			if status != 200 {
 				t.Fatalf("HTTP %d", status)
 			}
-			wantRaw, _ := json.Marshal(ansEx.Value.Value)
 			var want map[string]any
 			if err := jsonUnmarshalNumber(wantRaw, &want); err != nil {
 				t.Fatal(err)
@@ -126,6 +138,16 @@ func TestVendorSamples(t *testing.T) {
 			}
 		})
 	}
+}
+
+// exampleNamed returns the JSON of the example called name, or nil.
+func exampleNamed(exs []contract.Example, name string) []byte {
+	for _, e := range exs {
+		if e.Name == name {
+			return e.Value
+		}
+	}
+	return nil
 }
 
 // shape maps a decoded JSON value to its skeleton: objects keep their

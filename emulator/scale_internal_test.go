@@ -70,7 +70,7 @@ func letters(i int) string {
 // linear; BenchmarkLargeLists measures whole calls over HTTP.
 func TestLargeListsAreLinear(t *testing.T) {
 	e := newScaleEmulator(t)
-	h := &handlers{e}
+	h := e.behaviours
 	ctx := context.Background()
 	const bound = 10 * time.Second
 	names := func(n int, prefix string) []string {
@@ -114,7 +114,7 @@ func TestLargeListsAreLinear(t *testing.T) {
 	})
 	t.Run("friend_get_list TagList", func(t *testing.T) {
 		req := gen.GetFriendsRequestObject{Body: &gen.GetFriendsRequest{FromAccount: "alice", ToAccount: []string{"carol"},
-			TagList: append(names(200000, "Tag_SNS_Custom_X"), tagSNSRemark)}}
+			TagList: append(names(200000, "Tag_SNS_Custom_X"), "Tag_SNS_IM_Remark")}}
 		within(t, bound, func() {
 			resp, _ := h.GetFriends(ctx, req)
 			if r := resp.(gen.GetFriends200JSONResponse); len(r.InfoItem) != 1 || len(r.InfoItem[0].SNSProfileItem) != 1 {
@@ -126,7 +126,7 @@ func TestLargeListsAreLinear(t *testing.T) {
 		// 2999 distinct friends, each with a few tags, and 200,000
 		// requested tags: a 5 MB body.
 		req := gen.GetFriendsRequestObject{Body: &gen.GetFriendsRequest{FromAccount: "hub", ToAccount: friends,
-			TagList: append(names(200000, "Tag_Profile_Custom_X"), tagSNSAddSource)}}
+			TagList: append(names(200000, "Tag_Profile_Custom_X"), "Tag_SNS_IM_AddSource")}}
 		within(t, bound, func() {
 			resp, _ := h.GetFriends(ctx, req)
 			if r := resp.(gen.GetFriends200JSONResponse); len(r.InfoItem) != len(friends) || len(r.InfoItem[0].SNSProfileItem) != 1 {
@@ -142,7 +142,7 @@ func TestLargeListsAreLinear(t *testing.T) {
 			to[i] = "bob"
 		}
 		req := gen.GetFriendsRequestObject{Body: &gen.GetFriendsRequest{FromAccount: "alice", ToAccount: to,
-			TagList: append(names(50000, "Tag_Profile_Custom_X"), tagSNSRemark)}}
+			TagList: append(names(50000, "Tag_Profile_Custom_X"), "Tag_SNS_IM_Remark")}}
 		within(t, bound, func() {
 			resp, _ := h.GetFriends(ctx, req)
 			if r := resp.(gen.GetFriends200JSONResponse); len(r.InfoItem) != len(to) || len(r.InfoItem[len(to)-1].SNSProfileItem) != 1 {
@@ -152,21 +152,21 @@ func TestLargeListsAreLinear(t *testing.T) {
 	})
 }
 
-// TestFriendTagsBothWays checks that friendTags answers the same whether
-// it walks the requested tags or the friend's own: the second way is
-// taken when the request names more tags than the friend can have.
+// TestFriendTagsBothWays checks that friendTagItems answers the same
+// whether it walks the requested tags or the friend's own: the second way
+// is taken when the request names more tags than the friend can have.
 func TestFriendTagsBothWays(t *testing.T) {
 	e := newScaleEmulator(t)
-	alice := e.st.accounts["alice"]
+	alice := e.sns.chains["alice"]
 	all := []string{
-		tagSNSGroup, tagSNSRemark, tagSNSAddSource, tagSNSAddWording, tagSNSAddTime, tagSNSRemarkTime,
+		"Tag_SNS_IM_Group", "Tag_SNS_IM_Remark", "Tag_SNS_IM_AddSource", "Tag_SNS_IM_AddWording", "Tag_SNS_IM_AddTime", "Tag_SNS_IM_RemarkTime",
 		"Tag_SNS_IM_Unknown", "Tag_Profile_IM_Nick", "Tag_Profile_IM_Level", "Tag_Profile_IM_Image",
 		"Tag_Profile_Custom_Hobby", "Tag_Profile_Custom_Score", "Tag_SNS_Custom_Rank", "Tag_SNS_Custom_Note",
 		"Tag_SNS_Custom_Nope", "Tag_Other",
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, f := range alice.friends {
-		other := e.st.accounts[f.ToAccount]
+		other := e.profiles.of(f.ToAccount)
 		for range 20 {
 			req := slices.Clone(all)
 			rng.Shuffle(len(req), func(i, j int) { req[i], req[j] = req[j], req[i] })
@@ -192,8 +192,8 @@ func TestFriendTagsBothWays(t *testing.T) {
 				padPos[padded[len(padded)-1]] = len(padded) - 1
 			}
 			for name, got := range map[string][]gen.TagItem{
-				"as requested": friendTags(f, other, tags, pos),
-				"padded":       friendTags(f, other, padded, padPos),
+				"as requested": friendTagItems(f, other, tags, pos),
+				"padded":       friendTagItems(f, other, padded, padPos),
 			} {
 				if !slices.EqualFunc(got, want, func(a, b gen.TagItem) bool { return a.Tag == b.Tag && a.Value.Equal(b.Value) }) {
 					t.Errorf("%s, %s, TagList %v: %v, want %v", f.ToAccount, name, tags, got, want)

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/timrest/timrest/gen"
+	"github.com/timrest/timrest/internal/spec"
 	"github.com/timrest/timrest/tag"
 )
 
@@ -117,24 +118,20 @@ func strictDecode(data []byte, v any) error {
 // accounts of the seed. [New] and [Emulator.Apply] check the same against
 // the emulator's state.
 func (s *Seed) Validate() error {
-	env, err := loadEnv()
-	if err != nil {
-		return err
-	}
 	known := map[string]bool{}
 	for _, a := range s.Accounts {
 		known[a.UserID] = true
 	}
-	return env.validateSeed(s, func(id string) bool { return known[id] }, func(string) bool { return false })
+	return validateSeed(s, func(id string) bool { return known[id] }, func(string) bool { return false })
 }
 
 // validateSeed checks s. account reports whether a UserID exists (in the
 // seed or the state); groupTaken whether a GroupId exists in the state.
-func (env *env) validateSeed(s *Seed, account func(string) bool, groupTaken func(string) bool) error {
+func validateSeed(s *Seed, account func(string) bool, groupTaken func(string) bool) error {
 	seen := map[string]bool{}
 	for i, a := range s.Accounts {
 		where := fmt.Sprintf("Accounts[%d] %q", i, a.UserID)
-		if err := env.checkUserID(a.UserID); err != nil {
+		if err := checkUserID(a.UserID); err != nil {
 			return fmt.Errorf("emulator: seed: %s: UserID: %w", where, err)
 		}
 		if seen[a.UserID] {
@@ -147,7 +144,7 @@ func (env *env) validateSeed(s *Seed, account func(string) bool, groupTaken func
 				return fmt.Errorf("emulator: seed: %s: Profile[%d]: tag %s appears twice", where, j, p.Tag)
 			}
 			tags[p.Tag] = true
-			if err := env.checkProfileTag(p.Tag, p.Value); err != nil {
+			if err := checkProfileTag(p.Tag, p.Value); err != nil {
 				return fmt.Errorf("emulator: seed: %s: Profile[%d]: %w", where, j, err)
 			}
 		}
@@ -160,8 +157,10 @@ func (env *env) validateSeed(s *Seed, account func(string) bool, groupTaken func
 			return fmt.Errorf("emulator: seed: %s: GroupId is empty", where)
 		case groups[g.GroupID] || groupTaken(g.GroupID):
 			return fmt.Errorf("emulator: seed: %s: GroupId appears twice", where)
-		case !g.Type.Valid():
-			return fmt.Errorf("emulator: seed: %s: Type %q is not a group type (want one of %s)", where, g.Type, env.groupTypeList())
+		}
+		// The GroupType schema's rule.
+		if r := spec.CheckGroupType(string(g.Type)); r != "" {
+			return fmt.Errorf("emulator: seed: %s: Type %q is not a group type: %s", where, g.Type, r)
 		}
 		groups[g.GroupID] = true
 	}
@@ -172,13 +171,11 @@ func (env *env) validateSeed(s *Seed, account func(string) bool, groupTaken func
 		}
 		to := map[string]bool{}
 		lists := map[string]bool{}
-		for i, it := range items {
+		for i := range items {
+			it := &items[i]
 			where := fmt.Sprintf("Friends[%q][%d] (To_Account %q)", from, i, it.ToAccount)
-			if err := env.checkItemSchema(it); err != nil {
-				return fmt.Errorf("emulator: seed: %s: %w", where, err)
-			}
-			if reason := env.checkItemBytes(it); reason != "" {
-				return fmt.Errorf("emulator: seed: %s: %s", where, reason)
+			if p := spec.CheckAddFriendItem(it); p != nil {
+				return fmt.Errorf("emulator: seed: %s: %w", where, p)
 			}
 			switch {
 			case !account(it.ToAccount):
@@ -192,56 +189,100 @@ func (env *env) validateSeed(s *Seed, account func(string) bool, groupTaken func
 			for _, l := range it.GroupName {
 				lists[l] = true
 			}
-			if len(lists) > env.limits.lists {
-				return fmt.Errorf("emulator: seed: %s: more than %d friend lists", where, env.limits.lists)
+			if len(lists) > spec.LimitFriendListsPerAccount {
+				return fmt.Errorf("emulator: seed: %s: more than %d friend lists", where, spec.LimitFriendListsPerAccount)
 			}
-			if len(to) > env.limits.friends {
-				return fmt.Errorf("emulator: seed: %s: more than %d friends", where, env.limits.friends)
+			if len(to) > spec.LimitFriendsPerAccount {
+				return fmt.Errorf("emulator: seed: %s: more than %d friends", where, spec.LimitFriendsPerAccount)
 			}
 		}
 	}
 	return nil
 }
 
-// checkItemSchema validates an AddFriendItem against its schema in
-// openapi/.
-func (env *env) checkItemSchema(it gen.AddFriendItem) error {
-	b, err := json.Marshal(it)
-	if err != nil {
-		return err
-	}
-	var v any
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	if err := env.itemSchema.VisitJSON(v); err != nil {
-		return errors.New(schemaErrorText(err))
+// checkUserID checks a UserID against the UserID schema (its length in
+// bytes included).
+func checkUserID(id string) error {
+	if r := spec.CheckUserID(id); r != "" {
+		return errors.New(r)
 	}
 	return nil
 }
 
-// checkUserID checks a UserID: not empty, at most the document's maximum
-// in bytes.
-func (env *env) checkUserID(id string) error {
-	switch {
-	case id == "":
-		return errors.New("empty")
-	case len(id) > env.limits.userID:
-		return fmt.Errorf("%d bytes, want at most %d", len(id), env.limits.userID)
-	}
-	return nil
-}
-
-// groupTypeList lists the GroupType enum of the document, for messages.
-func (env *env) groupTypeList() string {
-	var b strings.Builder
-	for i, t := range env.groupTypes {
-		if i > 0 {
-			b.WriteString(", ")
+// AddAccounts imports bare accounts (no profile tags). UserIDs that exist
+// already, or appear twice in ids, are left as they are; checking and
+// adding happen under one lock, so concurrent calls naming the same
+// UserID both succeed.
+func (e *Emulator) AddAccounts(ids ...string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := &Seed{}
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if !e.accounts.exists(id) && !seen[id] {
+			seen[id] = true
+			s.Accounts = append(s.Accounts, Account{UserID: id})
 		}
-		b.WriteString(string(t))
 	}
-	return b.String()
+	return e.applyLocked(s)
+}
+
+// Apply adds the accounts, groups and friends of s to the emulator's
+// state, checked as [LoadSeed] checks a seed file: an account or group
+// that exists already is an error, friends may name accounts of s or of
+// the state, and friends are imported as friend_import would import them
+// (re-importing an existing friend updates it). On error the state is
+// unchanged.
+func (e *Emulator) Apply(s *Seed) error {
+	if s == nil {
+		return nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.applyLocked(s)
+}
+
+// applyLocked is Apply with e.mu held for writing. It hands each family
+// its part of the seed.
+func (e *Emulator) applyLocked(s *Seed) error {
+	inSeed := map[string]bool{}
+	for _, a := range s.Accounts {
+		inSeed[a.UserID] = true
+	}
+	for _, a := range s.Accounts {
+		if e.accounts.exists(a.UserID) {
+			return fmt.Errorf("emulator: seed: account %q exists already", a.UserID)
+		}
+	}
+	exists := func(id string) bool { return inSeed[id] || e.accounts.exists(id) }
+	if err := validateSeed(s, exists, e.groups.exists); err != nil {
+		return err
+	}
+	// Friends of existing accounts are checked against their current
+	// state before anything changes.
+	for _, from := range slices.Sorted(maps.Keys(s.Friends)) {
+		if !e.accounts.exists(from) {
+			continue
+		}
+		probe := e.sns.chainOf(from).cloneForProbe()
+		for i, res := range e.sns.importItems(from, probe, s.Friends[from], nil, exists) {
+			if res.code != 0 {
+				return fmt.Errorf("emulator: seed: Friends[%q][%d] (To_Account %q): %d %s", from, i, res.to, res.code, res.info)
+			}
+		}
+	}
+
+	for _, a := range s.Accounts {
+		e.accounts.addLocked(a.UserID)
+		e.profiles.setLocked(a.UserID, a.Profile)
+	}
+	for _, g := range s.Groups {
+		e.groups.addLocked(g)
+	}
+	for _, from := range slices.Sorted(maps.Keys(s.Friends)) {
+		e.sns.importItems(from, e.sns.chainLocked(from), s.Friends[from], nil, exists)
+	}
+	return nil
 }
 
 // groupTypeWeights is the mix of group types GenerateGroups draws from,

@@ -69,7 +69,7 @@ func TestLoadSeedErrors(t *testing.T) {
 		{"bad enum", `{"Accounts":[{"UserID":"alice","Profile":[{"Tag":"Tag_Profile_IM_Gender","Value":"F"}]}]}`, `Gender_Type_Female`},
 		{"uint32 out of range", `{"Accounts":[{"UserID":"alice","Profile":[{"Tag":"Tag_Profile_IM_BirthDay","Value":4294967296}]}]}`, `not in 0..4294967295`},
 		{"unknown standard tag", `{"Accounts":[{"UserID":"alice","Profile":[{"Tag":"Tag_Profile_IM_Mood","Value":"ok"}]}]}`, `unknown profile tag "Tag_Profile_IM_Mood"`},
-		{"bad custom tag", `{"Accounts":[{"UserID":"alice","Profile":[{"Tag":"Tag_Profile_Custom_TooLongName","Value":"ok"}]}]}`, `custom profile tag "Tag_Profile_Custom_TooLongName": want Tag_Profile_Custom_ and a name matching ^[A-Za-z]{1,8}$`},
+		{"bad custom tag", `{"Accounts":[{"UserID":"alice","Profile":[{"Tag":"Tag_Profile_Custom_TooLongName","Value":"ok"}]}]}`, `custom profile tag "Tag_Profile_Custom_TooLongName": want Tag_Profile_Custom_ and a name as a custom friend tag's: Tag_SNS_Custom_TooLongName does not match ^Tag_SNS_Custom_[A-Za-z]{1,8}$`},
 		{"friend tag in a profile", `{"Accounts":[{"UserID":"alice","Profile":[{"Tag":"Tag_SNS_IM_Remark","Value":"ok"}]}]}`, `unknown profile tag`},
 		{"duplicate account", `{"Accounts":[{"UserID":"a"},{"UserID":"a"}]}`, `Accounts[1] "a": UserID appears twice`},
 		{"long UserID", `{"Accounts":[{"UserID":"` + strings.Repeat("x", 33) + `"}]}`, `33 bytes`},
@@ -77,7 +77,7 @@ func TestLoadSeedErrors(t *testing.T) {
 		{"duplicate group", `{"Groups":[{"GroupId":"g","Type":"Public"},{"GroupId":"g","Type":"Work"}]}`, `Groups[1] "g": GroupId appears twice`},
 		{"friend of an unknown account", `{"Accounts":[{"UserID":"a"}],"Friends":{"a":[{"To_Account":"zed","AddSource":"AddSource_Type_Web"}]}}`, `Friends["a"][0] (To_Account "zed"): no such account`},
 		{"unknown From_Account", `{"Accounts":[{"UserID":"a"}],"Friends":{"zed":[{"To_Account":"a","AddSource":"AddSource_Type_Web"}]}}`, `Friends["zed"]: no such account`},
-		{"malformed AddSource", `{"Accounts":[{"UserID":"a"},{"UserID":"b"}],"Friends":{"a":[{"To_Account":"b","AddSource":"Web"}]}}`, `Friends["a"][0] (To_Account "b"): /AddSource`},
+		{"malformed AddSource", `{"Accounts":[{"UserID":"a"},{"UserID":"b"}],"Friends":{"a":[{"To_Account":"b","AddSource":"Web"}]}}`, `Friends["a"][0] (To_Account "b"): AddSource: does not match`},
 		{"own friend", `{"Accounts":[{"UserID":"a"}],"Friends":{"a":[{"To_Account":"a","AddSource":"AddSource_Type_Web"}]}}`, `its own friend`},
 		{"duplicate friend", `{"Accounts":[{"UserID":"a"},{"UserID":"b"}],"Friends":{"a":[{"To_Account":"b","AddSource":"AddSource_Type_Web"},{"To_Account":"b","AddSource":"AddSource_Type_Web"}]}}`, `Friends["a"][1] (To_Account "b"): friend appears twice`},
 	} {

@@ -27,6 +27,11 @@ type Stats struct {
 	// friend_import's changes were made): its ErrorCode is counted in
 	// Codes.
 	Undelivered map[string]int
+	// NotStateful counts, per operationId, the calls the generic fallback
+	// answered: the operation has no behaviour in the emulator, so the
+	// answer was the document's first example answer, whatever the state
+	// and the request (which was still authenticated and validated).
+	NotStateful map[string]int
 }
 
 type statsRecorder struct {
@@ -41,6 +46,7 @@ func newStatsRecorder() *statsRecorder {
 		Faults:      map[string]int{},
 		RateLimited: map[string]int{},
 		Undelivered: map[string]int{},
+		NotStateful: map[string]int{},
 	}}
 }
 
@@ -68,6 +74,9 @@ func (r *statsRecorder) record(c *callInfo) {
 	if c.undelivered {
 		r.s.Undelivered[c.op]++
 	}
+	if c.fallback {
+		r.s.NotStateful[c.op]++
+	}
 }
 
 func (r *statsRecorder) snapshot() Stats {
@@ -79,6 +88,7 @@ func (r *statsRecorder) snapshot() Stats {
 		Faults:      maps.Clone(r.s.Faults),
 		RateLimited: maps.Clone(r.s.RateLimited),
 		Undelivered: maps.Clone(r.s.Undelivered),
+		NotStateful: maps.Clone(r.s.NotStateful),
 	}
 	for op, m := range r.s.Codes {
 		out.Codes[op] = maps.Clone(m)

@@ -12,8 +12,8 @@ import (
 	"github.com/timrest/timrest/regions"
 )
 
-// want is the expected data of every region, in All order, from the
-// project's REFERENCE.md host table.
+// want is the expected data of every region, in All order: the hosts the
+// vendor's pages list (see the servers of openapi/timrest.yaml).
 var want = []struct {
 	region     regions.Region
 	code       string

@@ -32,7 +32,7 @@ const (
 
 // globalFlags are the root command's persistent flags: the app, its key,
 // the admin the calls are made as, where the API is, and how results are
-// printed. The API commands (friends, groups) read them through
+// printed. The API commands (friends, groups, call) read them through
 // app.newClient and app.output. usersig and emulator define their own
 // --sdkappid and --key (and emulator its own --admin), with the same
 // meaning and variables; cobra lets a command's own flag shadow an

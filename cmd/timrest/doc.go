@@ -9,6 +9,8 @@
 //	timrest friends get --from U --to A,B,... [--to-file F] [--tag TAG]...
 //	timrest friends import --file F [--from U] [--format auto|csv|jsonl] [--failures FILE] [--dry-run] [--concurrency N] [--buffer N]
 //	timrest groups ids [--type TYPE] [--page-size N]
+//	timrest call OPERATION [--body FILE|-] [--dry-run]
+//	timrest call [--list]
 //	timrest usersig gen --sdkappid N --user U [--key K] [--ttl 24h]
 //	timrest usersig verify --sdkappid N --user U --sig S [--key K] [--now T]
 //	timrest emulator --sdkappid N [--key K] [--addr 127.0.0.1:8080] [--admin A]... [--seed FILE] [--groups N] [--rate-limits on|off] [--faults SPEC]
@@ -16,7 +18,7 @@
 //
 // # Global flags
 //
-// The API commands (friends, groups) take these persistent flags, each
+// The API commands (friends, groups, call) take these persistent flags, each
 // with an environment variable; a flag given on the command line wins
 // over its variable:
 //
@@ -194,6 +196,26 @@
 // the bare IDs, one a line; json: JSON Lines, one JSON string a line
 // ("jq -r ." gives the bare IDs). If a page fails, the IDs printed so far
 // stay, and the command exits 1.
+//
+// # call
+//
+// Calls any operation of the OpenAPI document by its operationId
+// (ImportFriends) or its path (v4/sns/friend_import, with or without the
+// leading slash), so that an operation added to the document can be
+// called without a command of its own. "call --list" (or "call" alone)
+// lists them: operationId, path, family, call rate, batch, paging and
+// idempotence, summary (json: one object each). The body is JSON from
+// --body FILE ("-": stdin), {} by default; it is checked against the
+// operation's request schema with kin-openapi (internal/contract) before
+// anything is sent, and a body that breaks it is refused naming each field
+// as a JSON path (exit status 2); --dry-run stops after the check. The
+// call goes through the client's Call: signed, rate limited, retried (an
+// operation that is not idempotent is not sent again after a failure that
+// may have reached the service). json output is the answer exactly as the
+// service sent it, one line; table output is the answer indented, control
+// and format characters escaped. An answer with ActionStatus FAIL or a
+// non-zero ErrorCode exits 1 with one line on stderr (code, meaning,
+// ErrorInfo). An unknown operation exits 2 and says how to list them.
 //
 // # usersig gen
 //

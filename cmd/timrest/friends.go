@@ -81,7 +81,7 @@ json output: {"From_Account", "CurrentSequence", "Lists": [{"GroupName",
 				yes := api.NeedFriendYes
 				req.NeedFriend = &yes
 			}
-			resp, err := c.GetFriendLists(cmd.Context(), req)
+			resp, err := c.Friends.Lists(cmd.Context(), req)
 			if err != nil {
 				return requestError(err, map[string]string{"From_Account": "--from", "GroupName": "--list"})
 			}
@@ -259,14 +259,18 @@ output still lists every account, with the reason.`,
 			if err != nil {
 				return err
 			}
-			res, callErr := c.GetFriends(cmd.Context(), api.GetFriendsRequest{FromAccount: from, ToAccount: accounts, TagList: tagList})
+			res, callErr := c.Friends.Get(cmd.Context(), []api.GetFriendsRequest{{FromAccount: from, ToAccount: accounts, TagList: tagList}})
 			if res == nil {
 				return requestError(callErr, map[string]string{"From_Account": "--from", "TagList": "--tag"})
 			}
-			out := friendsOutput{FromAccount: from, Friends: make([]friendOutput, len(res.Friends)), FailAccount: res.FailAccount}
+			// GetFriends items belong to no account: their fail lists are under "".
+			out := friendsOutput{FromAccount: from, Friends: make([]friendOutput, len(res.Items)), FailAccount: res.Fail[""]}
 			failed := 0
-			for i, f := range res.Friends {
-				o := friendOutput{ToAccount: f.Account, Tags: orderedTags(f.Tags)}
+			for i, f := range res.Items {
+				o := friendOutput{ToAccount: f.Key}
+				if f.Result != nil {
+					o.Tags = orderedTags(f.Result.SNSProfileItem)
+				}
 				if f.Err != nil {
 					failed++
 					o.ResultCode, o.ResultInfo, o.Error = f.Code, f.Info, a.scrub(f.Err.Error())
@@ -285,7 +289,7 @@ output still lists every account, with the reason.`,
 				return callErr
 			}
 			if failed > 0 {
-				return fmt.Errorf("%d of %d accounts were not returned", failed, len(res.Friends))
+				return fmt.Errorf("%d of %d accounts were not returned", failed, len(res.Items))
 			}
 			return nil
 		},

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -199,3 +200,41 @@ func (l *lineCounter) lines() int {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestGroupsIDsRepeatedCursor checks that "groups ids" stops, with exit
+// status 1 and the pages so far printed, when the service gives a Next
+// it gave before (following it would loop forever).
+func TestGroupsIDsRepeatedCursor(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, emulator.SampleSeed())
+	c := e.cli()
+	var (
+		mu    sync.Mutex
+		calls int
+	)
+	// Pages answer Next 7, 8, 7, ...: the third names a page seen before.
+	c.clientOpts = append(c.clientOpts, timrest.WithHTTPClient(&http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		mu.Lock()
+		calls++
+		n := calls
+		mu.Unlock()
+		if n > 10 {
+			t.Errorf("call %d: the command follows a repeated cursor", n)
+			return nil, fmt.Errorf("stop")
+		}
+		next := 7 + (n+1)%2
+		body := fmt.Sprintf(`{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","TotalCount":9,"GroupIdList":[{"GroupId":"g%d"}],"Next":%d}`, n, next)
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: r}, nil
+	})}))
+	r := c.run(t, "groups", "ids", "-o", "table")
+	if r.Code != exitFailure || r.Stdout != "g1\ng2\ng3\n" || !strings.Contains(r.Stderr, "repeated a paging cursor") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1, three IDs and the repeated cursor", r.Code, r.Stdout, r.Stderr)
+	}
+	oneErrorLine(t, r, "timrest groups ids: ")
+	mu.Lock()
+	defer mu.Unlock()
+	if calls != 3 {
+		t.Errorf("%d calls, want 3", calls)
+	}
+}

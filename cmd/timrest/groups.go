@@ -4,12 +4,10 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/timrest/timrest"
 	api "github.com/timrest/timrest/gen"
 )
 
@@ -64,46 +62,38 @@ printed, and the command exits 1.`,
 			if err != nil {
 				return err
 			}
-			req := api.ListGroupIDsRequest{Limit: &pageSize}
+			var first int64 // the first page's position, sent as 0 as before
+			req := api.ListGroupIDsRequest{Limit: &pageSize, Next: &first}
 			if typ != "" {
 				t := api.GroupType(typ)
 				req.GroupType = &t
 			}
+			// One page at a time: each is written out before the next is
+			// asked for. The pager stops on a Next it gave before.
 			w := bufio.NewWriter(a.stdout)
-			seen := map[int64]bool{}
-			var next int64
-			for {
-				req.Next = &next
-				page, err := c.ListGroupIDs(cmd.Context(), req)
+			for page, err := range c.Groups.IDPages(cmd.Context(), req) {
 				if err != nil {
 					w.Flush()
 					return requestError(err, map[string]string{"GroupType": "--type", "Limit": "--page-size"})
 				}
-				for _, id := range page.GroupIDs {
+				for _, it := range page.GroupIDList {
 					if format == outputJSON {
-						b, err := json.Marshal(id)
+						b, err := json.Marshal(it.GroupID)
 						if err != nil {
 							return err
 						}
 						w.Write(b)
 						w.WriteByte('\n')
 					} else {
-						w.WriteString(safeText(id))
+						w.WriteString(safeText(it.GroupID))
 						w.WriteByte('\n')
 					}
 				}
-				if err := w.Flush(); err != nil { // one page at a time: streaming
+				if err := w.Flush(); err != nil { // streaming
 					return err
 				}
-				if page.Next == 0 {
-					return nil
-				}
-				if seen[page.Next] {
-					return fmt.Errorf("%w (Next %d): stopped", timrest.ErrRepeatedCursor, page.Next)
-				}
-				seen[page.Next] = true
-				next = page.Next
 			}
+			return nil
 		},
 	}
 	fs := cmd.Flags()

@@ -557,20 +557,9 @@ func kindName(k jsontext.Kind) string {
 }
 
 // jsonPath turns a JSON pointer ("/GroupName/1") into a field path for a
-// message ("GroupName[1]").
+// message ("GroupName[1]"; see fieldPath).
 func jsonPath(p jsontext.Pointer) string {
-	var b strings.Builder
-	for tok := range p.Tokens() {
-		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
-			fmt.Fprintf(&b, "[%s]", tok)
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(tok)
-	}
-	return b.String()
+	return fieldPath(slices.Collect(p.Tokens()))
 }
 
 // syntaxWhat shortens a syntax error of jsontext.

@@ -58,7 +58,7 @@ type batch struct {
 // batchDone is a batch's outcome.
 type batchDone struct {
 	b   *batch
-	res *timrest.ImportResult
+	res *timrest.BatchResult[api.ImportResult]
 	err error
 }
 
@@ -125,7 +125,7 @@ func (im *importer) run(ctx context.Context, rr recordReader) error {
 				for i, r := range b.recs {
 					req.AddFriendItem[i] = r.item
 				}
-				res, err := im.client.ImportFriends(sendCtx, req)
+				res, err := im.client.Friends.Import(sendCtx, []api.ImportFriendsRequest{req})
 				done <- batchDone{b, res, err}
 			}
 		}()
@@ -349,9 +349,10 @@ func (im *importer) run(ctx context.Context, rr recordReader) error {
 }
 
 // outcome accounts for a finished batch, records in the journal what is
-// settled, and returns the error that should stop the import (a UserSig,
-// permission or configuration error of the whole request, which every
-// later request would get), or nil.
+// settled, and returns the error that should stop the import, or nil: the
+// *timrest.Error of a whole request that every later request would get
+// too (timrest.StopsBatch: a UserSig, permission or app configuration
+// error).
 func (im *importer) outcome(d batchDone) error {
 	var (
 		ok      []int
@@ -388,10 +389,13 @@ func (im *importer) outcome(d batchDone) error {
 			im.writeErr = fmt.Errorf("cannot write --journal: %w", err)
 		}
 	}
-	if d.res == nil {
+	if d.res == nil || !timrest.StopsBatch(d.err) {
 		return nil
 	}
-	return stopsImport(d.err)
+	if e, ok := errors.AsType[*timrest.Error](d.err); ok {
+		return e // without the client's summary of the batch
+	}
+	return d.err
 }
 
 // fromJournal accounts for rec from the journal when an earlier run
@@ -429,20 +433,6 @@ func (im *importer) fromJournal(rec *record) bool {
 	im.sum.resumed++
 	im.progress.add(1)
 	return true
-}
-
-// stopsImport returns the *timrest.Error in err, the error of a whole
-// request, when it means every later request would fail the same way (a
-// UserSig, permission or app configuration error); else nil.
-func stopsImport(err error) error {
-	e, ok := errors.AsType[*timrest.Error](err)
-	if !ok || e.Account != "" {
-		return nil
-	}
-	if errors.Is(e, timrest.ErrUserSig) || errors.Is(e, timrest.ErrPermission) || errors.Is(e, timrest.ErrConfig) {
-		return e
-	}
-	return nil
 }
 
 // shortErr is err's message without the client's "timrest: ImportFriends: ".

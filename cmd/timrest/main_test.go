@@ -124,6 +124,8 @@ func TestHelp(t *testing.T) {
 		{[]string{"usersig"}, []string{"gen", "verify"}},
 		{[]string{"usersig", "gen", "--help"}, []string{"--sdkappid", "--key", "--user", "--ttl", "(default 24h)"}},
 		{[]string{"usersig", "verify", "-h"}, []string{"--sdkappid", "--key", "--user", "--sig", "--now"}},
+		{[]string{"call", "--help"}, []string{"OPERATION", "--body", "--list", "--dry-run", "operationId", "v4/sns/friend_import", "Exit status", "timrest call --list"}},
+		{[]string{"help"}, []string{"call", "friends", "groups"}},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			t.Parallel()

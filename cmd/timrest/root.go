@@ -113,7 +113,7 @@ func newRootCmd(a *app) *cobra.Command {
 	root := newGroupCmd("timrest", "Tencent Cloud IM server REST API tool",
 		`timrest works with the Tencent Cloud IM (Chat) server REST API.
 
-The API commands (friends, groups) take the global flags below, each with an
+The API commands (friends, groups, call) take the global flags below, each with an
 environment variable: --sdkappid ($TIM_SDKAPPID), --key ($TIM_SECRET_KEY),
 --admin ($TIM_ADMIN, default administrator), --region ($TIM_REGION, e.g. sgp)
 or --base-url ($TIM_BASE_URL), and --output json|table ($TIM_OUTPUT; table on
@@ -137,6 +137,7 @@ variable, bad input file).`)
 	root.AddCommand(
 		newFriendsCmd(a),
 		newGroupsCmd(a),
+		newCallCmd(a),
 		newUserSigCmd(a),
 		newEmulatorCmd(a),
 		newDemoCmd(a),

@@ -1,13 +1,16 @@
-// Package contract reads what the OpenAPI document in openapi/ says beyond
-// Go types: each operation's vendor extensions (call rate, batch limit,
-// error codes with their class and retry advice, the vendor's page), the
-// public error codes, the regional servers, and the schemas of the five
-// query parameters every call carries. It also validates HTTP requests and
-// answers against the document with kin-openapi.
+// Package contract loads the OpenAPI document of package openapi with
+// kin-openapi, for the emulator, the tests and the command-line tool's
+// check of raw request bodies, and does what needs the loaded document:
+// it validates HTTP requests (body, path and the five common query
+// parameters) and answers against it ([Validator]), reads the regional
+// servers (x-tim-region) and the schemas of the query parameters
+// (x-tim-schema), and gives the examples of each operation in document
+// order.
 //
-// It is the one place that turns the document's x-tim-* extensions into Go
-// values, so the client, the emulator and the tests derive these facts from
-// openapi/ instead of repeating them. The document comes from gen (the
-// generated package embeds it), so it is always the one the code was
-// generated from.
+// The facts of the operations (paths, call rates, error codes and their
+// classes, batch and paging shapes, limits, standard tags, group type
+// renames) are compiled from the document by internal/codegen into
+// internal/spec, and are read there only; this package repeats none of
+// them. The client (package timrest) links neither this package nor
+// kin-openapi.
 package contract

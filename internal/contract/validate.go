@@ -60,6 +60,10 @@ func (v *Validator) RequestInput(req *http.Request) (*openapi3filter.RequestVali
 		Options: &openapi3filter.Options{
 			MultiError:         true,
 			AuthenticationFunc: v.Authenticate,
+			// Checking a request must not change it: kin-openapi
+			// would otherwise write the schemas' defaults into the
+			// body (a Limit the caller did not send).
+			SkipSettingDefaults: true,
 		},
 	}, nil
 }
