@@ -151,7 +151,10 @@ func runBatch[Req, Item, Ans, Res any](ctx context.Context, c *Client, b *batchO
 	jobOf := map[string]*job{}
 	var shared [][2]int // {index, index of the occurrence whose outcome it gets}
 	split := bt.Duplicates == spec.DupSplit
-	inChunk := map[string]bool{} // the keys of the chunk being built (split)
+	var inChunk map[string]bool // the keys of the chunk being built (split)
+	if split {
+		inChunk = make(map[string]bool, min(total, bt.Max))
+	}
 	for n := range reqs {
 		req := &reqs[n]
 		account := ""
@@ -180,7 +183,7 @@ func runBatch[Req, Item, Ans, Res any](ctx context.Context, c *Client, b *batchO
 				j = &job{account: account}
 				jobs = append(jobs, j)
 			}
-			j.chunks = append(j.chunks, chunk{req: n})
+			j.chunks = append(j.chunks, chunk{req: n, items: make([]int, 0, min(len(b.items(req)), bt.Max))})
 			ci = len(j.chunks) - 1
 			clear(inChunk)
 		}

@@ -88,12 +88,17 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	op := spec.ByPath(path)
 	var body []byte
 	if req.Body != nil && req.Body != http.NoBody {
-		b, err := io.ReadAll(req.Body)
+		var err error
+		if n := req.ContentLength; n > 0 {
+			body = make([]byte, n) // read at its size, not grown
+			_, err = io.ReadFull(req.Body, body)
+		} else {
+			body, err = io.ReadAll(req.Body)
+		}
 		req.Body.Close()
 		if err != nil {
 			return nil, err
 		}
-		body = b
 	}
 	name := path
 	if op != nil {

@@ -233,9 +233,15 @@ type StringRule struct {
 
 // Reason returns why s breaks the rule, or "".
 func (r *StringRule) Reason(s string) string {
-	n, ok := runeCount(s)
-	if !ok {
+	if !utf8.ValidString(s) {
 		return "is not valid UTF-8"
+	}
+	// Characters are counted only when the bytes cannot settle it: a
+	// string has no more characters than bytes, and no fewer than a
+	// quarter of them.
+	n := len(s)
+	if (r.MaxLength >= 0 && n > r.MaxLength) || (r.MinLength > 1 && n < utf8.UTFMax*r.MinLength) {
+		n = utf8.RuneCountInString(s)
 	}
 	switch {
 	case n < r.MinLength && n == 0:
@@ -253,20 +259,6 @@ func (r *StringRule) Reason(s string) string {
 		return fmt.Sprintf("is %q, want one of %s", s, strings.Join(r.Enum, ", "))
 	}
 	return ""
-}
-
-// runeCount returns the number of characters of s, and false when s is
-// not valid UTF-8. ASCII (the common case) is counted in one pass.
-func runeCount(s string) (int, bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			if !utf8.ValidString(s[i:]) {
-				return 0, false
-			}
-			return i + utf8.RuneCountInString(s[i:]), true
-		}
-	}
-	return len(s), true
 }
 
 // IntRule is an integer schema's range.
