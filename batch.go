@@ -97,6 +97,14 @@ type batchOp[Req, Item, Ans, Res any] struct {
 	resCode   func(*Res) int32          // a result's code
 	resInfo   func(*Res) string         // a result's message
 	failList  func(*Ans) []string       // the fail list, nil for none
+	errs      func(*Ans) []itemErr      // the answer's list of failed items with their codes, nil for none
+}
+
+// itemErr is an entry of an answer's list of failed items (x-tim-batch
+// errors): the item's key and its code.
+type itemErr struct {
+	key  string
+	code int32
 }
 
 // runBatch runs a batch call: it checks every request and item (an
@@ -287,38 +295,66 @@ func (b *batchOp[Req, Item, Ans, Res]) chunkItems(reqs []Req, res []BatchItem[Re
 }
 
 // settle gives each sent item (idx into res.Items, sent as part) its
-// outcome from the answer a.
+// outcome from the answer a: an entry of its errors list (with its
+// code), else its result (with its code, when results have one), else
+// its place in the fail list (for an answer that has only one), else
+// ErrMissingResult.
 func (b *batchOp[Req, Item, Ans, Res]) settle(c *Client, res *BatchResult[Res], idx []int, part []Item, a *Ans) {
 	op := b.op.ID
-	if b.results == nil { // a fail list only: the items not in it succeeded
-		failed := map[string]bool{}
+	var errs map[string]int32
+	if b.errs != nil {
+		list := b.errs(a)
+		errs = make(map[string]int32, len(list))
+		for _, e := range list {
+			if _, dup := errs[e.key]; !dup {
+				errs[e.key] = e.code
+			}
+		}
+	}
+	var match func(k int) *Res
+	if b.results != nil {
+		match = matchResults(b.results(a), len(part), func(k int) string { return b.key(&part[k]) }, b.resKey)
+	}
+	var failed map[string]bool
+	if b.results == nil && b.failList != nil {
+		failed = map[string]bool{}
 		for _, k := range b.failList(a) {
 			failed[k] = true
 		}
-		for _, i := range idx {
-			if it := &res.Items[i]; failed[it.Key] {
-				it.Err = &Error{Op: op, Account: it.Key, Info: "listed as failed in the answer"}
-			}
-		}
-		return
 	}
-	results := b.results(a)
-	match := matchResults(results, len(part),
-		func(k int) string { return b.key(&part[k]) },
-		b.resKey)
 	for k, i := range idx {
 		it := &res.Items[i]
-		r := match(k)
-		if r == nil {
-			it.Err = fmt.Errorf("%w (%s %q)", ErrMissingResult, b.op.Batch.Items, it.Key)
+		if code, bad := errs[it.Key]; bad {
+			it.Code = int(code)
+			it.Err = c.answerErr(op, it.Key, code, "", "")
+			if match != nil {
+				it.Result = match(k)
+			}
 			continue
 		}
-		it.Result = r
-		it.Code, it.Info = int(b.resCode(r)), b.resInfo(r)
-		if it.Code != 0 {
-			e := c.answerErr(op, it.Key, int32(it.Code), it.Info, "")
-			it.Info = e.Info // what the service sent, without any secret it echoed
-			it.Err = e
+		switch {
+		case match != nil:
+			r := match(k)
+			if r == nil {
+				it.Err = fmt.Errorf("%w (%s %q)", ErrMissingResult, b.op.Batch.Items, it.Key)
+				continue
+			}
+			it.Result = r
+			if b.resCode != nil {
+				it.Code, it.Info = int(b.resCode(r)), b.resInfo(r)
+			}
+			if it.Code != 0 {
+				e := c.answerErr(op, it.Key, int32(it.Code), it.Info, "")
+				it.Info = e.Info // what the service sent, without any secret it echoed
+				it.Err = e
+			}
+		case failed != nil:
+			if failed[it.Key] {
+				it.Err = &Error{Op: op, Account: it.Key, Info: "listed as failed in the answer"}
+			}
+		case errs != nil: // an errors list only: the items not in it succeeded
+		default:
+			it.Err = fmt.Errorf("%w (%s %q)", ErrMissingResult, b.op.Batch.Items, it.Key)
 		}
 	}
 }

@@ -374,7 +374,7 @@ func TestLoadRefuses(t *testing.T) {
 			b := at(operation(d, "GetFriends"), "x-tim-batch")
 			delete(b, "results")
 			delete(b, "fail-list")
-		}, "x-tim-batch needs results or fail-list"},
+		}, "x-tim-batch needs results, fail-list or errors"},
 		{"batch sequential without account", func(d object) {
 			delete(at(operation(d, "ImportFriends"), "x-tim-batch"), "account")
 		}, "x-tim-batch sequential needs account"},

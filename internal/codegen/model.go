@@ -54,6 +54,9 @@ type batchExt struct {
 	ResultCode string `json:"result-code"`
 	ResultInfo string `json:"result-info"`
 	FailList   string `json:"fail-list"`
+	Errors     string `json:"errors"`
+	ErrorKey   string `json:"error-key"`
+	ErrorCode  string `json:"error-code"`
 }
 
 type carry struct {
@@ -344,8 +347,8 @@ func (m *model) readBatch(x *op) error {
 		return fmt.Errorf("x-tim-batch account %q is not a string of the request", b.Account)
 	case b.Duplicates != "split" && b.Duplicates != "share":
 		return fmt.Errorf("x-tim-batch duplicates %q: want split or share", b.Duplicates)
-	case b.Results == "" && b.FailList == "":
-		return fmt.Errorf("x-tim-batch needs results or fail-list: how else is an item's outcome known?")
+	case b.Results == "" && b.FailList == "" && b.Errors == "":
+		return fmt.Errorf("x-tim-batch needs results, fail-list or errors: how else is an item's outcome known?")
 	}
 	item := items.Items.Value
 	if b.Key == "" {
@@ -362,8 +365,20 @@ func (m *model) readBatch(x *op) error {
 			return fmt.Errorf("x-tim-batch results %q is not an array of a component schema in the answer", b.Results)
 		}
 		r := res.Items.Value
-		if !isString(prop(r, b.ResultKey)) || !isInteger(prop(r, b.ResultCode)) || (b.ResultInfo != "" && !isString(prop(r, b.ResultInfo))) {
+		if !isString(prop(r, b.ResultKey)) || (b.ResultCode != "" && !isInteger(prop(r, b.ResultCode))) || (b.ResultInfo != "" && !isString(prop(r, b.ResultInfo))) {
 			return fmt.Errorf("x-tim-batch: result-key, result-code and result-info must be a string, an integer and a string of %s", refName(res.Items.Ref))
+		}
+		if b.ResultCode == "" && b.Errors == "" {
+			return fmt.Errorf("x-tim-batch: results without result-code need errors: how else is a failed item known?")
+		}
+	}
+	if b.Errors != "" {
+		e := prop(ans, b.Errors)
+		if e == nil || !e.Type.Is("array") || e.Items.Ref == "" {
+			return fmt.Errorf("x-tim-batch errors %q is not an array of a component schema in the answer", b.Errors)
+		}
+		if !isString(prop(e.Items.Value, b.ErrorKey)) || !isInteger(prop(e.Items.Value, b.ErrorCode)) {
+			return fmt.Errorf("x-tim-batch: error-key and error-code must be a string and an integer of %s", refName(e.Items.Ref))
 		}
 	}
 	if b.FailList != "" {

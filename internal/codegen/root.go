@@ -274,13 +274,17 @@ sent in requests of at most %d`, bt.Items, bt.Max)
 		if err != nil {
 			return err
 		}
-		cf, err := m.field(resElem, bt.ResultCode)
-		if err != nil {
-			return err
+		var cf goField
+		if bt.ResultCode != "" {
+			if cf, err = m.field(resElem, bt.ResultCode); err != nil {
+				return err
+			}
 		}
 		p("\tresults: func(a *%s) []%s { return a.%s },\n", resp, resType, rf.Name)
 		p("\tresKey: func(r *%s) string { return %s },\n", resType, asString("r."+kf.Name, kf.Type))
-		p("\tresCode: func(r *%s) int32 { return int32(%s) },\n", resType, strings.TrimPrefix(asInt64("r."+cf.Name, cf.Type), "int64"))
+		if bt.ResultCode != "" {
+			p("\tresCode: func(r *%s) int32 { return int32(%s) },\n", resType, strings.TrimPrefix(asInt64("r."+cf.Name, cf.Type), "int64"))
+		}
 		if bt.ResultInfo != "" {
 			inf, err := m.field(resElem, bt.ResultInfo)
 			if err != nil {
@@ -290,6 +294,23 @@ sent in requests of at most %d`, bt.Items, bt.Max)
 		} else {
 			p("\tresInfo: func(*%s) string { return \"\" },\n", resType)
 		}
+	}
+	if bt.Errors != "" {
+		ef, err := m.field(o.Resp, bt.Errors)
+		if err != nil {
+			return err
+		}
+		eElem := strings.TrimPrefix(ef.Type, "[]")
+		kf, err := m.field(eElem, bt.ErrorKey)
+		if err != nil {
+			return err
+		}
+		cf, err := m.field(eElem, bt.ErrorCode)
+		if err != nil {
+			return err
+		}
+		p("\terrs: func(a *%s) []itemErr {\n\t\tout := make([]itemErr, len(a.%s))\n\t\tfor i := range a.%s {\n\t\t\tout[i] = itemErr{key: %s, code: int32(%s)}\n\t\t}\n\t\treturn out\n\t},\n",
+			resp, ef.Name, ef.Name, asString("a."+ef.Name+"[i]."+kf.Name, kf.Type), strings.TrimPrefix(asInt64("a."+ef.Name+"[i]."+cf.Name, cf.Type), "int64"))
 	}
 	if bt.FailList != "" {
 		ff, err := m.field(o.Resp, bt.FailList)

@@ -25,8 +25,8 @@ func emitSpec(m *model, b *bytes.Buffer) error {
 		p("\t\tSummary: %q,\n\t\tDoc: %q,\n", o.Summary, o.Doc)
 		p("\t\tRate: %s, Idempotent: %t,\n", strconv.FormatFloat(o.Rate, 'g', -1, 64), o.Idempotent)
 		if bt := o.Batch; bt != nil {
-			p("\t\tBatch: &Batch{Items: %q, Max: %d, Hard: %t, Account: %q, Sequential: %t, Key: %q, Duplicates: %q, Results: %q, ResultKey: %q, ResultCode: %q, ResultInfo: %q, FailList: %q},\n",
-				bt.Items, bt.Max, bt.Hard, bt.Account, bt.Sequential, bt.Key, bt.Duplicates, bt.Results, bt.ResultKey, bt.ResultCode, bt.ResultInfo, bt.FailList)
+			p("\t\tBatch: &Batch{Items: %q, Max: %d, Hard: %t, Account: %q, Sequential: %t, Key: %q, Duplicates: %q, Results: %q, ResultKey: %q, ResultCode: %q, ResultInfo: %q, FailList: %q, Errors: %q, ErrorKey: %q, ErrorCode: %q},\n",
+				bt.Items, bt.Max, bt.Hard, bt.Account, bt.Sequential, bt.Key, bt.Duplicates, bt.Results, bt.ResultKey, bt.ResultCode, bt.ResultInfo, bt.FailList, bt.Errors, bt.ErrorKey, bt.ErrorCode)
 		}
 		if pg := o.Paging; pg != nil {
 			p("\t\tPaging: &Paging{Cursor: %q, Next: %q, Done: %q, Flag: %q, Items: %q, Item: %q", pg.Cursor, pg.Next, pg.Done, pg.Flag, pg.Items, pg.Item)
@@ -226,6 +226,31 @@ func (v *validators) object(name, skip string) error {
 		props = append(props, k)
 	}
 	sort.Strings(props)
+	if s.MinProps > 0 || s.MaxProps != nil {
+		// minProperties and maxProperties count the fields that are
+		// sent: set pointers and slices, and every other field. In a
+		// Head check the batch's items count as sent.
+		p("\tn := 0\n")
+		for _, pn := range props {
+			f, ok := gs[pn]
+			if !ok {
+				return fmt.Errorf("gen.%s has no field for %s", name, pn)
+			}
+			switch {
+			case pn == skip:
+				p("\tn++ // %s, the batch's items\n", pn)
+			case strings.HasPrefix(f.Type, "*") || strings.HasPrefix(f.Type, "[]") || strings.HasPrefix(f.Type, "map["):
+				p("\tif x.%s != nil {\n\t\tn++\n\t}\n", f.Name)
+			default:
+				p("\tn++ // %s\n", pn)
+			}
+		}
+		max := -1
+		if s.MaxProps != nil {
+			max = int(*s.MaxProps)
+		}
+		p("\tif r := PropertiesReason(n, %d, %d, %q); r != \"\" {\n\t\treturn &Problem{Reason: r}\n\t}\n", s.MinProps, max, strings.Join(props, ", "))
+	}
 	for _, pn := range props {
 		if pn == skip {
 			continue

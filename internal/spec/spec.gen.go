@@ -33,7 +33,7 @@ var (
 		Summary: "Pull the data and profiles of specified friends.",
 		Doc:     "https://www.tencentcloud.com/document/product/1047/34910",
 		Rate:    200, Idempotent: true,
-		Batch: &Batch{Items: "To_Account", Max: 100, Hard: false, Account: "", Sequential: false, Key: "", Duplicates: "share", Results: "InfoItem", ResultKey: "To_Account", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "Fail_Account"},
+		Batch: &Batch{Items: "To_Account", Max: 100, Hard: false, Account: "", Sequential: false, Key: "", Duplicates: "share", Results: "InfoItem", ResultKey: "To_Account", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "Fail_Account", Errors: "", ErrorKey: "", ErrorCode: ""},
 		Errors: map[int]ErrorCode{
 			30001: {30001, "bad_request", "no", "Incorrect request parameter (per item, the account is not a friend)."},
 			30002: {30002, "config", "no", "The SDKAppID does not match."},
@@ -53,7 +53,7 @@ var (
 		Summary: "Import one-way friends of From_Account in batches.",
 		Doc:     "https://www.tencentcloud.com/document/product/1047/34903",
 		Rate:    200, Idempotent: true,
-		Batch: &Batch{Items: "AddFriendItem", Max: 1000, Hard: true, Account: "From_Account", Sequential: true, Key: "To_Account", Duplicates: "split", Results: "ResultItem", ResultKey: "To_Account", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "Fail_Account"},
+		Batch: &Batch{Items: "AddFriendItem", Max: 1000, Hard: true, Account: "From_Account", Sequential: true, Key: "To_Account", Duplicates: "split", Results: "ResultItem", ResultKey: "To_Account", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "Fail_Account", Errors: "", ErrorKey: "", ErrorCode: ""},
 		Errors: map[int]ErrorCode{
 			30001: {30001, "bad_request", "no", "Incorrect request parameter."},
 			30002: {30002, "config", "no", "The SDKAppID does not match."},

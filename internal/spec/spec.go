@@ -83,6 +83,9 @@ type Batch struct {
 	ResultCode string     // in a result: its code (0: success)
 	ResultInfo string     // in a result: its message
 	FailList   string     // the answer array of the keys of the failed items, or ""
+	Errors     string     // the answer array of the failed items with their codes, or ""
+	ErrorKey   string     // in an error: the key of the item it is for
+	ErrorCode  string     // in an error: its code
 }
 
 // Done is how a paged answer says it is the last page.
@@ -288,6 +291,18 @@ func ItemsReason(n, min, max int) string {
 		return fmt.Sprintf("has %d items, want at least %d", n, min)
 	case max >= 0 && n > max:
 		return fmt.Sprintf("has %d items, want at most %d", n, max)
+	}
+	return ""
+}
+
+// PropertiesReason returns why an object with n of its fields (names) set
+// breaks minProperties (min) or maxProperties (max; < 0: none), or "".
+func PropertiesReason(n, min, max int, names string) string {
+	switch {
+	case n < min:
+		return fmt.Sprintf("has %d of the fields %s, want at least %d", n, names, min)
+	case max >= 0 && n > max:
+		return fmt.Sprintf("has %d of the fields %s, want at most %d", n, names, max)
 	}
 	return ""
 }
