@@ -5,12 +5,16 @@ package timrest
 import (
 	"context"
 	"iter"
+	"time"
 
 	"github.com/timrest/timrest/gen"
 	"github.com/timrest/timrest/internal/spec"
 )
 
-var _ iter.Seq[int]
+var (
+	_ iter.Seq[int]
+	_ time.Time
+)
 
 // services are the client's services: one per family of the API (a
 // tag of the OpenAPI document), each with a method per operation.
@@ -261,3 +265,71 @@ const (
 	// TagRole is Tag_Profile_IM_Role: the role (an integer).
 	TagRole = "Tag_Profile_IM_Role"
 )
+
+// FriendLists returns Tag_SNS_IM_Group, the friend lists the friend is in, and true; or the zero value and false when
+// the tags lack it or hold another type.
+func (t Tags) FriendLists() ([]string, bool) { return t.Strings(TagFriendLists) }
+
+// Remark returns Tag_SNS_IM_Remark, the remark for the friend, and true; or the zero value and false when
+// the tags lack it or hold another type.
+func (t Tags) Remark() (string, bool) { return t.String(TagRemark) }
+
+// AddSource returns Tag_SNS_IM_AddSource, where the friend was added from, and true; or the zero value and false when
+// the tags lack it or hold another type.
+func (t Tags) AddSource() (string, bool) { return t.String(TagAddSource) }
+
+// AddWording returns Tag_SNS_IM_AddWording, the wording of the friend request, and true; or the zero value and false when
+// the tags lack it or hold another type.
+func (t Tags) AddWording() (string, bool) { return t.String(TagAddWording) }
+
+// AddTime returns Tag_SNS_IM_AddTime, when the friendship was made, and true; or the zero value and false when
+// the tags lack it or hold another type.
+func (t Tags) AddTime() (time.Time, bool) { return t.unix(TagAddTime) }
+
+// RemarkTime returns Tag_SNS_IM_RemarkTime, when the remark was set, and true; or the zero value and false when
+// the tags lack it or hold another type.
+func (t Tags) RemarkTime() (time.Time, bool) { return t.unix(TagRemarkTime) }
+
+// Nick returns Tag_Profile_IM_Nick, the nickname, and true; or the zero value and false when
+// the tags lack it or hold another type.
+func (t Tags) Nick() (string, bool) { return t.String(TagNick) }
+
+// Gender returns Tag_Profile_IM_Gender, the gender: one of Gender_Type_Unknown, Gender_Type_Female, Gender_Type_Male, and true; or the zero value and false when
+// the tags lack it or hold another type.
+func (t Tags) Gender() (string, bool) { return t.String(TagGender) }
+
+// BirthDay returns Tag_Profile_IM_BirthDay, the birthday, e.g. 20190419, and true; or the zero value and false when
+// the tags lack it or hold another type.
+func (t Tags) BirthDay() (int64, bool) { return t.Int(TagBirthDay) }
+
+// Location returns Tag_Profile_IM_Location, the location, and true; or the zero value and false when
+// the tags lack it or hold another type.
+func (t Tags) Location() (string, bool) { return t.String(TagLocation) }
+
+// SelfSignature returns Tag_Profile_IM_SelfSignature, the personal signature, and true; or the zero value and false when
+// the tags lack it or hold another type.
+func (t Tags) SelfSignature() (string, bool) { return t.String(TagSelfSignature) }
+
+// AllowType returns Tag_Profile_IM_AllowType, how friend requests are handled: one of AllowType_Type_NeedConfirm, AllowType_Type_AllowAny, AllowType_Type_DenyAny, and true; or the zero value and false when
+// the tags lack it or hold another type.
+func (t Tags) AllowType() (string, bool) { return t.String(TagAllowType) }
+
+// Language returns Tag_Profile_IM_Language, the language, and true; or the zero value and false when
+// the tags lack it or hold another type.
+func (t Tags) Language() (int64, bool) { return t.Int(TagLanguage) }
+
+// Image returns Tag_Profile_IM_Image, the profile photo URL, and true; or the zero value and false when
+// the tags lack it or hold another type.
+func (t Tags) Image() (string, bool) { return t.String(TagImage) }
+
+// AdminForbidType returns Tag_Profile_IM_AdminForbidType, whether the admin forbids the user to add friends: one of AdminForbid_Type_None, AdminForbid_Type_SendOut, and true; or the zero value and false when
+// the tags lack it or hold another type.
+func (t Tags) AdminForbidType() (string, bool) { return t.String(TagAdminForbidType) }
+
+// Level returns Tag_Profile_IM_Level, the level, and true; or the zero value and false when
+// the tags lack it or hold another type.
+func (t Tags) Level() (int64, bool) { return t.Int(TagLevel) }
+
+// Role returns Tag_Profile_IM_Role, the role, and true; or the zero value and false when
+// the tags lack it or hold another type.
+func (t Tags) Role() (int64, bool) { return t.Int(TagRole) }

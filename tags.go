@@ -67,57 +67,8 @@ func (t Tags) unix(name string) (time.Time, bool) {
 	return time.Unix(n, 0), true
 }
 
-// Remark returns Tag_SNS_IM_Remark.
-func (t Tags) Remark() (string, bool) { return t.String(TagRemark) }
-
-// FriendLists returns Tag_SNS_IM_Group: the friend lists the friend is in.
-func (t Tags) FriendLists() ([]string, bool) { return t.Strings(TagFriendLists) }
-
-// AddSource returns Tag_SNS_IM_AddSource.
-func (t Tags) AddSource() (string, bool) { return t.String(TagAddSource) }
-
-// AddWording returns Tag_SNS_IM_AddWording.
-func (t Tags) AddWording() (string, bool) { return t.String(TagAddWording) }
-
-// AddTime returns Tag_SNS_IM_AddTime, when the friendship was made.
-func (t Tags) AddTime() (time.Time, bool) { return t.unix(TagAddTime) }
-
-// RemarkTime returns Tag_SNS_IM_RemarkTime, when the remark was set.
-func (t Tags) RemarkTime() (time.Time, bool) { return t.unix(TagRemarkTime) }
-
-// Nick returns Tag_Profile_IM_Nick.
-func (t Tags) Nick() (string, bool) { return t.String(TagNick) }
-
-// Gender returns Tag_Profile_IM_Gender: Gender_Type_Unknown,
-// Gender_Type_Female or Gender_Type_Male.
-func (t Tags) Gender() (string, bool) { return t.String(TagGender) }
-
-// BirthDay returns Tag_Profile_IM_BirthDay, e.g. 20190419.
-func (t Tags) BirthDay() (int64, bool) { return t.Int(TagBirthDay) }
-
-// Location returns Tag_Profile_IM_Location.
-func (t Tags) Location() (string, bool) { return t.String(TagLocation) }
-
-// SelfSignature returns Tag_Profile_IM_SelfSignature.
-func (t Tags) SelfSignature() (string, bool) { return t.String(TagSelfSignature) }
-
-// AllowType returns Tag_Profile_IM_AllowType.
-func (t Tags) AllowType() (string, bool) { return t.String(TagAllowType) }
-
-// Language returns Tag_Profile_IM_Language.
-func (t Tags) Language() (int64, bool) { return t.Int(TagLanguage) }
-
-// Image returns Tag_Profile_IM_Image, the avatar's URL.
-func (t Tags) Image() (string, bool) { return t.String(TagImage) }
-
-// AdminForbidType returns Tag_Profile_IM_AdminForbidType.
-func (t Tags) AdminForbidType() (string, bool) { return t.String(TagAdminForbidType) }
-
-// Level returns Tag_Profile_IM_Level.
-func (t Tags) Level() (int64, bool) { return t.Int(TagLevel) }
-
-// Role returns Tag_Profile_IM_Role.
-func (t Tags) Role() (int64, bool) { return t.Int(TagRole) }
+// The readers of the standard tags (Remark, FriendLists, Nick, ...) are
+// generated from the document's x-tim-tags: see operations.gen.go.
 
 // SNSCustom returns the custom friend tag Tag_SNS_Custom_<name>: a string
 // or an integer (use the Value's AsString or AsInt, or Kind).

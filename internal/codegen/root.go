@@ -13,8 +13,8 @@ import (
 // needs for each, and the constants of the standard tags.
 func emitRoot(m *model, b *bytes.Buffer) error {
 	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
-	p("package timrest\n\nimport (\n\t\"context\"\n\t\"iter\"\n\n\t\"github.com/timrest/timrest/gen\"\n\t\"github.com/timrest/timrest/internal/spec\"\n)\n\n")
-	p("var _ iter.Seq[int]\n\n")
+	p("package timrest\n\nimport (\n\t\"context\"\n\t\"iter\"\n\t\"time\"\n\n\t\"github.com/timrest/timrest/gen\"\n\t\"github.com/timrest/timrest/internal/spec\"\n)\n\n")
+	p("var (\n\t_ iter.Seq[int]\n\t_ time.Time\n)\n\n")
 
 	// The services.
 	p("// services are the client's services: one per family of the API (a\n// tag of the OpenAPI document), each with a method per operation.\ntype services struct {\n")
@@ -74,7 +74,23 @@ func emitRoot(m *model, b *bytes.Buffer) error {
 		}
 		p("\t// Tag%s is %s: %s (%s).\n\tTag%s = %q\n", t.Go, t.Name, t.Meaning, typ, t.Go, t.Name)
 	}
-	p(")\n")
+	p(")\n\n")
+	for _, t := range m.tags {
+		goType, read := "string", "String"
+		switch {
+		case t.UnixTime:
+			goType, read = "time.Time", "unix"
+		case t.Type == "integer":
+			goType, read = "int64", "Int"
+		case t.Type == "strings":
+			goType, read = "[]string", "Strings"
+		}
+		extra := ""
+		if len(t.Enum) > 0 {
+			extra = ": one of " + strings.Join(t.Enum, ", ")
+		}
+		p("// %s returns %s, %s%s, and true; or the zero value and false when\n// the tags lack it or hold another type.\nfunc (t Tags) %s() (%s, bool) { return t.%s(Tag%s) }\n\n", t.Go, t.Name, t.Meaning, extra, t.Go, goType, read, t.Go)
+	}
 	return nil
 }
 
