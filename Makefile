@@ -51,7 +51,7 @@ fuzz: ## run each fuzz target for FUZZTIME (default 3s)
 
 test: check-fmt vet test-go test-crash usersig-live fuzz ## everything CI proves: format, vet, Go tests, the crash tests, the npm UserSig check, fuzzing
 
-demo: ## the main job: walk through the four endpoints against the embedded emulator
+demo: ## the main job: a small migration (accounts, profiles, friends, a block, paging) into the embedded emulator
 	$(GO) run ./cmd/timrest demo
 
 bench: ## run the benchmarks (compare runs with benchstat)

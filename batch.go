@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -154,6 +155,7 @@ func runBatch[Req, Item, Ans, Res any](ctx context.Context, c *Client, b *batchO
 	type job struct {
 		account string
 		chunks  []chunk
+		round   int // split without sequential: the occurrence of its keys (0: first)
 	}
 	var jobs []*job
 	jobOf := map[string]*job{}
@@ -163,6 +165,16 @@ func runBatch[Req, Item, Ans, Res any](ctx context.Context, c *Client, b *batchO
 	if split {
 		inChunk = make(map[string]bool, min(total, bt.Max))
 	}
+	// Split without sequential: requests run in parallel, so the k-th
+	// occurrence of a key goes in a request of round k, and the rounds run
+	// one after another: the last occurrence is applied last.
+	rounds := split && !bt.Sequential
+	var occ map[string]int // rounds: the occurrences of each key so far
+	var cur []*job         // rounds: the job being filled for each round, in this request
+	if rounds {
+		occ = make(map[string]int, total)
+	}
+	last := 0 // the last round
 	for n := range reqs {
 		req := &reqs[n]
 		account := ""
@@ -199,6 +211,7 @@ func runBatch[Req, Item, Ans, Res any](ctx context.Context, c *Client, b *batchO
 		if !split {
 			first = map[string]int{}
 		}
+		clear(cur)
 		items := b.items(req)
 		for i := range items {
 			it := &items[i]
@@ -216,6 +229,20 @@ func runBatch[Req, Item, Ans, Res any](ctx context.Context, c *Client, b *batchO
 				}
 				first[key] = at
 			}
+			if rounds {
+				r := occ[key]
+				occ[key]++
+				last = max(last, r)
+				for len(cur) <= r {
+					cur = append(cur, nil)
+				}
+				if rj := cur[r]; rj == nil || len(rj.chunks[0].items) >= bt.Max {
+					cur[r] = &job{account: account, round: r, chunks: []chunk{{req: n, items: make([]int, 0, min(len(items)-i, bt.Max))}}}
+					jobs = append(jobs, cur[r])
+				}
+				cur[r].chunks[0].items = append(cur[r].chunks[0].items, at)
+				continue
+			}
 			if ci < 0 || len(j.chunks[ci].items) >= bt.Max || (split && inChunk[key]) {
 				start()
 			}
@@ -232,7 +259,7 @@ func runBatch[Req, Item, Ans, Res any](ctx context.Context, c *Client, b *batchO
 	}
 	run := &batchRun{op: op.ID, requests: requests}
 	fails := make([][][]string, len(jobs)) // per job, per chunk: the answer's fail list
-	parallel(len(jobs), s.concurrency, func(n int) {
+	runJob := func(n int) {
 		j := jobs[n]
 		fails[n] = make([][]string, len(j.chunks))
 		for ci, ch := range j.chunks {
@@ -262,11 +289,29 @@ func runBatch[Req, Item, Ans, Res any](ctx context.Context, c *Client, b *batchO
 			}
 			b.settle(c, res, ch.items, part, a)
 		}
-	})
-	for n, j := range jobs { // in the order the requests were planned
+	}
+	// Round by round (one unless a split batch without sequential repeats
+	// a key), each in planned order.
+	order := make([]int, len(jobs))
+	for n := range order {
+		order[n] = n
+	}
+	if last > 0 {
+		slices.SortStableFunc(order, func(a, b int) int { return jobs[a].round - jobs[b].round })
+	}
+	for start := 0; start < len(order); {
+		end := start + 1
+		for end < len(order) && jobs[order[end]].round == jobs[order[start]].round {
+			end++
+		}
+		round := order[start:end]
+		parallel(len(round), s.concurrency, func(k int) { runJob(round[k]) })
+		start = end
+	}
+	for _, n := range order { // in the order the requests were sent
 		for _, f := range fails[n] {
 			if len(f) > 0 {
-				res.Fail[j.account] = append(res.Fail[j.account], f...)
+				res.Fail[jobs[n].account] = append(res.Fail[jobs[n].account], f...)
 			}
 		}
 	}
@@ -316,7 +361,7 @@ func (b *batchOp[Req, Item, Ans, Res]) settle(c *Client, res *BatchResult[Res], 
 		match = matchResults(b.results(a), len(part), func(k int) string { return b.key(&part[k]) }, b.resKey)
 	}
 	var failed map[string]bool
-	if b.results == nil && b.failList != nil {
+	if b.failList != nil {
 		failed = map[string]bool{}
 		for _, k := range b.failList(a) {
 			failed[k] = true
@@ -335,6 +380,10 @@ func (b *batchOp[Req, Item, Ans, Res]) settle(c *Client, res *BatchResult[Res], 
 		switch {
 		case match != nil:
 			r := match(k)
+			if r == nil && failed[it.Key] { // no result, but named as failed
+				it.Err = &Error{Op: op, Account: it.Key, Info: "listed as failed in the answer, without a result"}
+				continue
+			}
 			if r == nil {
 				it.Err = fmt.Errorf("%w (%s %q)", ErrMissingResult, b.op.Batch.Items, it.Key)
 				continue

@@ -207,11 +207,11 @@ func (s *importServer) handle(r *recorded) (*http.Response, error) {
 	for _, it := range req.AddFriendItem {
 		switch {
 		case strings.HasPrefix(it.ToAccount, "full"):
-			a.ResultItem = append(a.ResultItem, gen.ImportResult{ToAccount: it.ToAccount, ResultCode: 30010, ResultInfo: ptr("Err_SNS_FriendImport_My_Friend_Num_Exceed_Threshold")})
+			a.ResultItem = append(a.ResultItem, gen.FriendResult{ToAccount: it.ToAccount, ResultCode: 30010, ResultInfo: ptr("Err_SNS_FriendImport_My_Friend_Num_Exceed_Threshold")})
 			a.FailAccount = append(a.FailAccount, it.ToAccount)
 		case strings.HasPrefix(it.ToAccount, "lost"):
 		default:
-			a.ResultItem = append(a.ResultItem, gen.ImportResult{ToAccount: it.ToAccount})
+			a.ResultItem = append(a.ResultItem, gen.FriendResult{ToAccount: it.ToAccount})
 		}
 	}
 	return answerJSON(s.t, a), nil
@@ -776,7 +776,7 @@ func TestImportFriendsStopsOrGoesOn(t *testing.T) {
 				}
 				a := gen.ImportFriendsResponse{ActionStatus: gen.ActionStatusOK}
 				for _, it := range req.AddFriendItem {
-					a.ResultItem = append(a.ResultItem, gen.ImportResult{ToAccount: it.ToAccount, ResultCode: int32(tt.itemCode)})
+					a.ResultItem = append(a.ResultItem, gen.FriendResult{ToAccount: it.ToAccount, ResultCode: int32(tt.itemCode)})
 				}
 				return answerJSON(t, a), nil
 			})
@@ -819,7 +819,7 @@ func TestBatchItemSecretsRedacted(t *testing.T) {
 		r.decode(t, &req)
 		a := gen.ImportFriendsResponse{ActionStatus: gen.ActionStatusOK}
 		for _, it := range req.AddFriendItem {
-			a.ResultItem = append(a.ResultItem, gen.ImportResult{ToAccount: it.ToAccount, ResultCode: 30001,
+			a.ResultItem = append(a.ResultItem, gen.FriendResult{ToAccount: it.ToAccount, ResultCode: 30001,
 				ResultInfo: ptr("bad usersig=" + sig + " key " + testKey)})
 		}
 		return answerJSON(t, a), nil

@@ -124,7 +124,7 @@ func BenchmarkCallOverhead(b *testing.B) {
 	importAns := gen.ImportFriendsResponse{ActionStatus: gen.ActionStatusOK}
 	for _, it := range importReq.AddFriendItem {
 		info := ""
-		importAns.ResultItem = append(importAns.ResultItem, gen.ImportResult{ToAccount: it.ToAccount, ResultInfo: &info})
+		importAns.ResultItem = append(importAns.ResultItem, gen.FriendResult{ToAccount: it.ToAccount, ResultInfo: &info})
 	}
 	large, _ := json.Marshal(importAns)
 	getReq := gen.GetFriendsRequest{FromAccount: "alice", TagList: []string{timrest.TagRemark, timrest.TagFriendLists, timrest.TagAddSource, timrest.TagAddTime, timrest.TagNick, "Tag_SNS_Custom_Level"}}

@@ -203,7 +203,7 @@ func TestCallConcurrencyOption(t *testing.T) {
 		r.decode(t, &req)
 		a := gen.ImportFriendsResponse{ActionStatus: gen.ActionStatusOK}
 		for _, it := range req.AddFriendItem {
-			a.ResultItem = append(a.ResultItem, gen.ImportResult{ToAccount: it.ToAccount})
+			a.ResultItem = append(a.ResultItem, gen.FriendResult{ToAccount: it.ToAccount})
 		}
 		return answerJSON(t, a)
 	}

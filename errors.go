@@ -46,13 +46,15 @@ func (e *Error) Error() string {
 	b.WriteString("timrest: ")
 	b.WriteString(e.Op)
 	if e.Account != "" {
-		b.WriteString(": To_Account ")
+		b.WriteString(": ")
+		b.WriteString(keyName(e.Op))
+		b.WriteString(" ")
 		b.WriteString(strconv.Quote(e.Account))
 	}
 	if e.HTTPStatus != 0 {
 		fmt.Fprintf(&b, ": HTTP %d", e.HTTPStatus)
 	}
-	if e.Code != 0 || e.HTTPStatus == 0 {
+	if e.Code != 0 || (e.HTTPStatus == 0 && e.Account == "") {
 		fmt.Fprintf(&b, ": error %d", e.Code)
 		if m := e.Meaning(); m != "" {
 			b.WriteString(" (")
@@ -65,6 +67,18 @@ func (e *Error) Error() string {
 		b.WriteString(e.Info)
 	}
 	return b.String()
+}
+
+// keyName is the name of the field that identifies an item of op's
+// batch (To_Account, UserID), by the document.
+func keyName(op string) string {
+	if o := spec.ByID(op); o != nil && o.Batch != nil {
+		if o.Batch.Key != "" {
+			return o.Batch.Key
+		}
+		return o.Batch.Items
+	}
+	return "To_Account"
 }
 
 // entry is the document's entry for the code, if it lists it.
@@ -195,7 +209,7 @@ var (
 
 // ValidationError reports a request or configuration the client refused
 // before sending anything. It names the field and, for an item of a batch,
-// its index and To_Account. It is never an [*Error]: the service did not
+// its index and key (To_Account or UserID, by the operation). It is never an [*Error]: the service did not
 // see the request.
 type ValidationError struct {
 	// Op is the operationId of the call, or "New" for a Config or option.
@@ -206,20 +220,26 @@ type ValidationError struct {
 	// Index is the item's index in its request's array (AddFriendItem,
 	// To_Account, TagList), or -1 when the field is not in an array.
 	Index int
-	// Account is the item's To_Account, or the request's From_Account for
-	// a From_Account error; "" when there is none.
+	// Account is the item's key (its To_Account or UserID, by the
+	// operation), or the request's From_Account for a From_Account error;
+	// "" when there is none.
 	Account string
 	// Reason says what is wrong, e.g. "is 40 bytes, want at most 32".
 	Reason string
 }
 
-// Error returns "timrest: Op: Field[Index].Sub (To_Account "x"): Reason",
+// Error returns "timrest: Op: Field[Index].Sub (Key "x"): Reason", where
+// Key is the operation's item key (To_Account, UserID),
 // or "timrest: Op: From_Account "x": Reason".
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.WriteString("timrest: ")
 	b.WriteString(e.Op)
 	b.WriteString(": ")
+	if e.Field == "" { // the request as a whole
+		b.WriteString(e.Reason)
+		return b.String()
+	}
 	field, sub, _ := strings.Cut(e.Field, ".")
 	b.WriteString(field)
 	if e.Index >= 0 {
@@ -234,7 +254,9 @@ func (e *ValidationError) Error() string {
 		b.WriteString(" ")
 		b.WriteString(strconv.Quote(e.Account))
 	case e.Account != "":
-		b.WriteString(" (To_Account ")
+		b.WriteString(" (")
+		b.WriteString(keyName(e.Op))
+		b.WriteString(" ")
 		b.WriteString(strconv.Quote(e.Account))
 		b.WriteString(")")
 	}

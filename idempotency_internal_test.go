@@ -17,9 +17,9 @@ import (
 	"github.com/timrest/timrest/internal/spec"
 )
 
-// The document's operations are all idempotent; these tests use one that
-// is not in the document, as Client.API sends for a path it does not
-// know, and as a future write that must not be repeated would be.
+// These tests use an operation that is not in the document (as Client.API
+// sends for a path it does not know), idempotent or not, so that they do
+// not depend on which of the document's operations are.
 
 func testOp(idempotent bool) *spec.Operation {
 	return &spec.Operation{ID: "TestWrite", Path: "/v4/test/write", Idempotent: idempotent}

@@ -23,11 +23,17 @@ type services struct {
 	Friends *FriendsService
 	// Groups calls the operations of the family group: Group management.
 	Groups *GroupsService
+	// Accounts calls the operations of the family account: Accounts: importing, deleting, checking and kicking users, and their online status.
+	Accounts *AccountsService
+	// Profiles calls the operations of the family profile: Profiles: users' standard and custom profile tags.
+	Profiles *ProfilesService
 }
 
 func (c *Client) initServices() {
 	c.Friends = &FriendsService{c: c}
 	c.Groups = &GroupsService{c: c}
+	c.Accounts = &AccountsService{c: c}
+	c.Profiles = &ProfilesService{c: c}
 }
 
 // FriendsService calls the operations of the family sns (Relationship chain (friends and friend lists)). Get it
@@ -37,6 +43,14 @@ type FriendsService struct{ c *Client }
 // GroupsService calls the operations of the family group (Group management). Get it
 // from [Client].Groups.
 type GroupsService struct{ c *Client }
+
+// AccountsService calls the operations of the family account (Accounts: importing, deleting, checking and kicking users, and their online status). Get it
+// from [Client].Accounts.
+type AccountsService struct{ c *Client }
+
+// ProfilesService calls the operations of the family profile (Profiles: users' standard and custom profile tags). Get it
+// from [Client].Profiles.
+type ProfilesService struct{ c *Client }
 
 // IDs calls ListGroupIDs (/v4/group_open_http_svc/get_appid_group_list): get the IDs of all groups in the app, page by page.
 //
@@ -108,6 +122,735 @@ var pageListGroupIDs = &pageOp[gen.ListGroupIDsRequest, gen.ListGroupIDsResponse
 	env:    envListGroupIDsResponse,
 }
 
+// Check calls CheckAccounts (/v4/im_open_login_svc/account_check): check whether up to 100 accounts per call are imported.
+//
+// Reports, for each account, whether it has been imported:
+// AccountStatus is Imported or NotImported. Every account gets its
+// own ResultCode; the call is still ActionStatus OK when some fail.
+//
+// Any number of requests and items may be given. The items of CheckItem are
+// sent in requests of at most 100, in parallel (see [WithConcurrency]). Every item is checked against the document first: an invalid
+// item is not sent and fails alone with a [*ValidationError].
+// A key that repeats in a request is sent once; every occurrence gets
+// its outcome.
+// The result has one entry per item, in input order; a partial failure is a
+// result, not an error (see [BatchResult]).
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34956
+//
+//meta:operation POST /v4/im_open_login_svc/account_check
+func (s *AccountsService) Check(ctx context.Context, reqs []gen.CheckAccountsRequest, opts ...CallOption) (*BatchResult[gen.AccountCheckResult], error) {
+	return runBatch(ctx, s.c, batchCheckAccounts, reqs, opts)
+}
+
+var batchCheckAccounts = &batchOp[gen.CheckAccountsRequest, gen.CheckAccountItem, gen.CheckAccountsResponse, gen.AccountCheckResult]{
+	op: spec.CheckAccounts, merge: false,
+	items:     func(r *gen.CheckAccountsRequest) []gen.CheckAccountItem { return r.CheckItem },
+	setItems:  func(r *gen.CheckAccountsRequest, v []gen.CheckAccountItem) { r.CheckItem = v },
+	key:       func(it *gen.CheckAccountItem) string { return string(it.UserID) },
+	checkItem: spec.CheckCheckAccountItem,
+	checkHead: spec.CheckCheckAccountsRequestHead,
+	env:       envCheckAccountsResponse,
+	results:   func(a *gen.CheckAccountsResponse) []gen.AccountCheckResult { return a.ResultItem },
+	resKey:    func(r *gen.AccountCheckResult) string { return string(r.UserID) },
+	resCode:   func(r *gen.AccountCheckResult) int32 { return int32((r.ResultCode)) },
+	resInfo:   func(r *gen.AccountCheckResult) string { return string(deref(r.ResultInfo)) },
+}
+
+// Delete calls DeleteAccounts (/v4/im_open_login_svc/account_delete): delete up to 100 accounts per call, with all their data.
+//
+// Deletes accounts together with their friends, profile, groups and
+// conversations; nothing can be recovered. Trial and Free Trial apps
+// may delete by default; other editions (Pro, Pro Plus, Enterprise,
+// TRTC, whiteboard) must enable deletion in the console first. A
+// deleted UserID can be imported again at once only on the trial
+// editions; other editions cannot import it again for 3 months.
+// Every account gets its own ResultCode; an account that does not
+// exist (or was deleted already) gets 70107, so a repeated call
+// reports differently and is not idempotent.
+//
+// Any number of requests and items may be given. The items of DeleteItem are
+// sent in requests of at most 100, in parallel (see [WithConcurrency]). Every item is checked against the document first: an invalid
+// item is not sent and fails alone with a [*ValidationError].
+// A key that repeats in a request is sent once; every occurrence gets
+// its outcome.
+// The result has one entry per item, in input order; a partial failure is a
+// result, not an error (see [BatchResult]).
+// The operation is not idempotent: a request that may have reached the service
+// (a timeout, a connection lost after sending) is not sent again.
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34955
+//
+//meta:operation POST /v4/im_open_login_svc/account_delete
+func (s *AccountsService) Delete(ctx context.Context, reqs []gen.DeleteAccountsRequest, opts ...CallOption) (*BatchResult[gen.AccountDeleteResult], error) {
+	return runBatch(ctx, s.c, batchDeleteAccounts, reqs, opts)
+}
+
+var batchDeleteAccounts = &batchOp[gen.DeleteAccountsRequest, gen.DeleteAccountItem, gen.DeleteAccountsResponse, gen.AccountDeleteResult]{
+	op: spec.DeleteAccounts, merge: false,
+	items:     func(r *gen.DeleteAccountsRequest) []gen.DeleteAccountItem { return r.DeleteItem },
+	setItems:  func(r *gen.DeleteAccountsRequest, v []gen.DeleteAccountItem) { r.DeleteItem = v },
+	key:       func(it *gen.DeleteAccountItem) string { return string(it.UserID) },
+	checkItem: spec.CheckDeleteAccountItem,
+	checkHead: spec.CheckDeleteAccountsRequestHead,
+	env:       envDeleteAccountsResponse,
+	results:   func(a *gen.DeleteAccountsResponse) []gen.AccountDeleteResult { return a.ResultItem },
+	resKey:    func(r *gen.AccountDeleteResult) string { return string(r.UserID) },
+	resCode:   func(r *gen.AccountDeleteResult) int32 { return int32((r.ResultCode)) },
+	resInfo:   func(r *gen.AccountDeleteResult) string { return string(deref(r.ResultInfo)) },
+}
+
+// ImportOne calls ImportAccount (/v4/im_open_login_svc/account_import): import one account, with its nickname and profile photo.
+//
+// Imports an app account (UserID) into the service and creates its
+// internal ID, so that the account can use the service. Importing an
+// account again creates no second ID: the call is safe to repeat.
+// Nick and FaceUrl set the profile's nickname and photo URL
+// (Tag_Profile_IM_Nick and Tag_Profile_IM_Image). One account per
+// call; use ImportAccounts for up to 100.
+//
+// The request is checked against the document before it is sent: a
+// problem is a [*ValidationError]. A failed answer is an [*Error].
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34953
+//
+//meta:operation POST /v4/im_open_login_svc/account_import
+func (s *AccountsService) ImportOne(ctx context.Context, req gen.ImportAccountRequest, opts ...CallOption) (*gen.ImportAccountResponse, error) {
+	if err := checked("ImportAccount", spec.CheckImportAccountRequest(&req), ""); err != nil {
+		return nil, err
+	}
+	return call(ctx, s.c, spec.ImportAccount, &req, envImportAccountResponse, s.c.settings(opts))
+}
+
+// Kick calls KickAccount (/v4/im_open_login_svc/kick): invalidate one account's login state.
+//
+// Invalidates the account's current login state (its UserSig): the
+// user can no longer log in with the old UserSig and must log in
+// again with a newly generated one. One account per call.
+//
+// The request is checked against the document before it is sent: a
+// problem is a [*ValidationError]. A failed answer is an [*Error].
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34957
+//
+//meta:operation POST /v4/im_open_login_svc/kick
+func (s *AccountsService) Kick(ctx context.Context, req gen.KickAccountRequest, opts ...CallOption) (*gen.KickAccountResponse, error) {
+	if err := checked("KickAccount", spec.CheckKickAccountRequest(&req), ""); err != nil {
+		return nil, err
+	}
+	return call(ctx, s.c, spec.KickAccount, &req, envKickAccountResponse, s.c.settings(opts))
+}
+
+// Import calls ImportAccounts (/v4/im_open_login_svc/multiaccount_import): import up to 100 accounts per call.
+//
+// Imports app accounts and creates their internal IDs; importing an
+// account again creates no second ID. The request has one of two
+// shapes, never both: the newer AccountList (items with UserID and
+// optional Nick and FaceUrl; an account that already exists gets the
+// Nick and FaceUrl given, an upsert) or the older Accounts (UserIDs
+// only; the nickname and photo are then set with SetProfile). At
+// most 100 accounts per call either way. The answer lists the
+// accounts that failed in FailAccounts, with no reason per account;
+// the call is still ActionStatus OK. The client's method sends
+// AccountList; the older shape remains available through the
+// generic call.
+//
+// Any number of requests and items may be given. The items of AccountList are
+// sent in requests of at most 100, in parallel (see [WithConcurrency]). Every item is checked against the document first: an invalid
+// item is not sent and fails alone with a [*ValidationError].
+// An item whose key repeats is sent after the earlier one, in a later
+// request: the last one wins.
+// The result has one entry per item, in input order; a partial failure is a
+// result, not an error (see [BatchResult]).
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34954
+//
+//meta:operation POST /v4/im_open_login_svc/multiaccount_import
+func (s *AccountsService) Import(ctx context.Context, reqs []gen.ImportAccountsRequest, opts ...CallOption) (*BatchResult[struct{}], error) {
+	return runBatch(ctx, s.c, batchImportAccounts, reqs, opts)
+}
+
+var batchImportAccounts = &batchOp[gen.ImportAccountsRequest, gen.ImportAccountItem, gen.ImportAccountsResponse, struct{}]{
+	op: spec.ImportAccounts, merge: false,
+	items:     func(r *gen.ImportAccountsRequest) []gen.ImportAccountItem { return r.AccountList },
+	setItems:  func(r *gen.ImportAccountsRequest, v []gen.ImportAccountItem) { r.AccountList = v },
+	key:       func(it *gen.ImportAccountItem) string { return string(it.UserID) },
+	checkItem: spec.CheckImportAccountItem,
+	checkHead: spec.CheckImportAccountsRequestHead,
+	env:       envImportAccountsResponse,
+	failList:  func(a *gen.ImportAccountsResponse) []string { return a.FailAccounts },
+}
+
+// OnlineStatus calls GetOnlineStatus (/v4/openim/query_online_status): query the login status of up to 500 accounts per call.
+//
+// Returns each account's status: Online (the app is in the
+// foreground), PushOnline (in the background, reachable by offline
+// push) or Offline. IsNeedDetail=1 adds the status per platform
+// (Detail). An account that cannot be queried is not in QueryResult
+// but in ErrorList with its code (70107: the account does not
+// exist); the call is still ActionStatus OK. The vendor's page names
+// the status field State, the SDKs read Status: both are accepted.
+//
+// Any number of requests and items may be given. The items of To_Account are
+// sent in requests of at most 500, in parallel (see [WithConcurrency]). Every item is checked against the document first: an invalid
+// item is not sent and fails alone with a [*ValidationError].
+// A key that repeats in a request is sent once; every occurrence gets
+// its outcome.
+// The result has one entry per item, in input order; a partial failure is a
+// result, not an error (see [BatchResult]).
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/35477
+//
+//meta:operation POST /v4/openim/query_online_status
+func (s *AccountsService) OnlineStatus(ctx context.Context, reqs []gen.GetOnlineStatusRequest, opts ...CallOption) (*BatchResult[gen.OnlineStatusResult], error) {
+	return runBatch(ctx, s.c, batchGetOnlineStatus, reqs, opts)
+}
+
+var batchGetOnlineStatus = &batchOp[gen.GetOnlineStatusRequest, gen.UserID, gen.GetOnlineStatusResponse, gen.OnlineStatusResult]{
+	op: spec.GetOnlineStatus, merge: false,
+	items:     func(r *gen.GetOnlineStatusRequest) []gen.UserID { return r.ToAccount },
+	setItems:  func(r *gen.GetOnlineStatusRequest, v []gen.UserID) { r.ToAccount = v },
+	key:       func(it *gen.UserID) string { return string(*it) },
+	checkItem: func(it *gen.UserID) *spec.Problem { return spec.CheckGetOnlineStatusRequestItem(string(*it)) },
+	checkHead: spec.CheckGetOnlineStatusRequestHead,
+	env:       envGetOnlineStatusResponse,
+	results:   func(a *gen.GetOnlineStatusResponse) []gen.OnlineStatusResult { return a.QueryResult },
+	resKey:    func(r *gen.OnlineStatusResult) string { return string(r.ToAccount) },
+	resInfo:   func(*gen.OnlineStatusResult) string { return "" },
+	errs: func(a *gen.GetOnlineStatusResponse) []itemErr {
+		out := make([]itemErr, len(a.ErrorList))
+		for i := range a.ErrorList {
+			out[i] = itemErr{key: string(a.ErrorList[i].ToAccount), code: int32((a.ErrorList[i].ErrorCode))}
+		}
+		return out
+	},
+}
+
+// Get calls GetProfiles (/v4/profile/portrait_get): pull profile tags of accounts, friends or not.
+//
+// Returns, for each account in To_Account, the tags of TagList that
+// it has: standard (Tag_Profile_IM_*) and custom (Tag_Profile_Custom_*)
+// profile tags. The vendor recommends at most 100 accounts per call
+// (larger answers can fail). Every account of the request must have
+// been imported: one that has not fails the whole call, not just its
+// item (check accounts first with CheckAccounts).
+//
+// Any number of requests and items may be given. The items of To_Account are
+// sent in requests of at most 100 (the service's recommendation), in parallel (see [WithConcurrency]). Every item is checked against the document first: an invalid
+// item is not sent and fails alone with a [*ValidationError].
+// A key that repeats in a request is sent once; every occurrence gets
+// its outcome.
+// The result has one entry per item, in input order; a partial failure is a
+// result, not an error (see [BatchResult]).
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34917
+//
+//meta:operation POST /v4/profile/portrait_get
+func (s *ProfilesService) Get(ctx context.Context, reqs []gen.GetProfilesRequest, opts ...CallOption) (*BatchResult[gen.UserProfile], error) {
+	return runBatch(ctx, s.c, batchGetProfiles, reqs, opts)
+}
+
+var batchGetProfiles = &batchOp[gen.GetProfilesRequest, gen.UserID, gen.GetProfilesResponse, gen.UserProfile]{
+	op: spec.GetProfiles, merge: false,
+	items:     func(r *gen.GetProfilesRequest) []gen.UserID { return r.ToAccount },
+	setItems:  func(r *gen.GetProfilesRequest, v []gen.UserID) { r.ToAccount = v },
+	key:       func(it *gen.UserID) string { return string(*it) },
+	checkItem: func(it *gen.UserID) *spec.Problem { return spec.CheckGetProfilesRequestItem(string(*it)) },
+	checkHead: spec.CheckGetProfilesRequestHead,
+	env:       envGetProfilesResponse,
+	results:   func(a *gen.GetProfilesResponse) []gen.UserProfile { return a.UserProfileItem },
+	resKey:    func(r *gen.UserProfile) string { return string(r.ToAccount) },
+	resCode:   func(r *gen.UserProfile) int32 { return int32((r.ResultCode)) },
+	resInfo:   func(r *gen.UserProfile) string { return string(deref(r.ResultInfo)) },
+	failList:  func(a *gen.GetProfilesResponse) []string { return a.FailAccount },
+}
+
+// Set calls SetProfile (/v4/profile/portrait_set): set standard and custom profile tags of one account.
+//
+// Sets the tags in ProfileItem on From_Account's profile: standard
+// tags (Tag_Profile_IM_*, each with its own type; see the document's
+// x-tim-tags) and custom tags (Tag_Profile_Custom_*, set up in the
+// console first). A value is a string (at most 500 bytes) or an
+// integer. Setting the same values again gives the same profile.
+//
+// The request is checked against the document before it is sent: a
+// problem is a [*ValidationError]. A failed answer is an [*Error].
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34916
+//
+//meta:operation POST /v4/profile/portrait_set
+func (s *ProfilesService) Set(ctx context.Context, req gen.SetProfileRequest, opts ...CallOption) (*gen.SetProfileResponse, error) {
+	if err := checked("SetProfile", spec.CheckSetProfileRequest(&req), string(req.FromAccount)); err != nil {
+		return nil, err
+	}
+	return call(ctx, s.c, spec.SetProfile, &req, envSetProfileResponse, s.c.settings(opts))
+}
+
+// Block calls BlockAccounts (/v4/sns/black_list_add): add accounts to From_Account's blocklist.
+//
+// Adds up to 1000 accounts per call to From_Account's blocklist (a
+// blocklist holds at most 1000 accounts; beyond it an item gets
+// 30013). Blocking a friend removes the friendship both ways. While
+// either has blocked the other, neither can send the other a friend
+// request; if only A blocked B, A can still message B but B cannot
+// message A; if both blocked each other they cannot chat. Blocking an
+// account that is already blocked fails its item with 30001, so a
+// repeated call does not answer as the first did. Every item gets its
+// own ResultCode; failed items are listed in Fail_Account and the call
+// is still ActionStatus OK.
+//
+// Any number of requests and items may be given. The items of To_Account are
+// sent in requests of at most 1000;
+// one From_Account's requests go one after another, different ones in parallel
+// (see [WithConcurrency]). Every item is checked against the document first: an invalid
+// item is not sent and fails alone with a [*ValidationError].
+// A key that repeats in a request is sent once; every occurrence gets
+// its outcome.
+// The result has one entry per item, in input order; a partial failure is a
+// result, not an error (see [BatchResult]).
+// The operation is not idempotent: a request that may have reached the service
+// (a timeout, a connection lost after sending) is not sent again.
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34911
+//
+//meta:operation POST /v4/sns/black_list_add
+func (s *FriendsService) Block(ctx context.Context, reqs []gen.BlockAccountsRequest, opts ...CallOption) (*BatchResult[gen.FriendResult], error) {
+	return runBatch(ctx, s.c, batchBlockAccounts, reqs, opts)
+}
+
+var batchBlockAccounts = &batchOp[gen.BlockAccountsRequest, gen.UserID, gen.BlockAccountsResponse, gen.FriendResult]{
+	op: spec.BlockAccounts, merge: true,
+	items:     func(r *gen.BlockAccountsRequest) []gen.UserID { return r.ToAccount },
+	setItems:  func(r *gen.BlockAccountsRequest, v []gen.UserID) { r.ToAccount = v },
+	account:   func(r *gen.BlockAccountsRequest) string { return string(r.FromAccount) },
+	key:       func(it *gen.UserID) string { return string(*it) },
+	checkItem: func(it *gen.UserID) *spec.Problem { return spec.CheckBlockAccountsRequestItem(string(*it)) },
+	checkHead: spec.CheckBlockAccountsRequestHead,
+	owner:     func(r *gen.BlockAccountsRequest) string { return string(r.FromAccount) },
+	env:       envBlockAccountsResponse,
+	results:   func(a *gen.BlockAccountsResponse) []gen.FriendResult { return a.ResultItem },
+	resKey:    func(r *gen.FriendResult) string { return string(r.ToAccount) },
+	resCode:   func(r *gen.FriendResult) int32 { return int32((r.ResultCode)) },
+	resInfo:   func(r *gen.FriendResult) string { return string(deref(r.ResultInfo)) },
+	failList:  func(a *gen.BlockAccountsResponse) []string { return a.FailAccount },
+}
+
+// CheckBlocked calls CheckBlocked (/v4/sns/black_list_check): check the blocklist relation between From_Account and each of up to 1000 accounts.
+//
+// Returns, for each account in To_Account, its blocklist Relation
+// with From_Account. CheckType BlackCheckResult_Type_Single looks at
+// From_Account's blocklist only (AWithB or NO);
+// BlackCheckResult_Type_Both looks at both (BothWay, AWithB, BWithA or
+// NO). Trap: "no relation" is BlackCheckResult_Type_NO, not
+// NoRelation as in friend_check; and a failed item still carries a
+// Relation (BlackCheckResult_Type_NO with ResultCode 30007 in the
+// vendor's sample): read ResultCode first. Failed items are listed in
+// Fail_Account; the call is still ActionStatus OK.
+//
+// Any number of requests and items may be given. The items of To_Account are
+// sent in requests of at most 1000, in parallel (see [WithConcurrency]). Every item is checked against the document first: an invalid
+// item is not sent and fails alone with a [*ValidationError].
+// A key that repeats in a request is sent once; every occurrence gets
+// its outcome.
+// The result has one entry per item, in input order; a partial failure is a
+// result, not an error (see [BatchResult]).
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34913
+//
+//meta:operation POST /v4/sns/black_list_check
+func (s *FriendsService) CheckBlocked(ctx context.Context, reqs []gen.CheckBlockedRequest, opts ...CallOption) (*BatchResult[gen.BlockCheckResult], error) {
+	return runBatch(ctx, s.c, batchCheckBlocked, reqs, opts)
+}
+
+var batchCheckBlocked = &batchOp[gen.CheckBlockedRequest, gen.UserID, gen.CheckBlockedResponse, gen.BlockCheckResult]{
+	op: spec.CheckBlocked, merge: false,
+	items:     func(r *gen.CheckBlockedRequest) []gen.UserID { return r.ToAccount },
+	setItems:  func(r *gen.CheckBlockedRequest, v []gen.UserID) { r.ToAccount = v },
+	key:       func(it *gen.UserID) string { return string(*it) },
+	checkItem: func(it *gen.UserID) *spec.Problem { return spec.CheckCheckBlockedRequestItem(string(*it)) },
+	checkHead: spec.CheckCheckBlockedRequestHead,
+	owner:     func(r *gen.CheckBlockedRequest) string { return string(r.FromAccount) },
+	env:       envCheckBlockedResponse,
+	results:   func(a *gen.CheckBlockedResponse) []gen.BlockCheckResult { return a.BlackListCheckItem },
+	resKey:    func(r *gen.BlockCheckResult) string { return string(r.ToAccount) },
+	resCode:   func(r *gen.BlockCheckResult) int32 { return int32((r.ResultCode)) },
+	resInfo:   func(r *gen.BlockCheckResult) string { return string(deref(r.ResultInfo)) },
+	failList:  func(a *gen.CheckBlockedResponse) []string { return a.FailAccount },
+}
+
+// Unblock calls UnblockAccounts (/v4/sns/black_list_delete): remove accounts from From_Account's blocklist.
+//
+// Removes up to 1000 accounts per call from From_Account's blocklist.
+// Removing an account that is not blocked fails its item with 30001,
+// so a repeated call does not answer as the first did. Every item gets
+// its own ResultCode; failed items are listed in Fail_Account and the
+// call is still ActionStatus OK.
+//
+// Any number of requests and items may be given. The items of To_Account are
+// sent in requests of at most 1000;
+// one From_Account's requests go one after another, different ones in parallel
+// (see [WithConcurrency]). Every item is checked against the document first: an invalid
+// item is not sent and fails alone with a [*ValidationError].
+// A key that repeats in a request is sent once; every occurrence gets
+// its outcome.
+// The result has one entry per item, in input order; a partial failure is a
+// result, not an error (see [BatchResult]).
+// The operation is not idempotent: a request that may have reached the service
+// (a timeout, a connection lost after sending) is not sent again.
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34912
+//
+//meta:operation POST /v4/sns/black_list_delete
+func (s *FriendsService) Unblock(ctx context.Context, reqs []gen.UnblockAccountsRequest, opts ...CallOption) (*BatchResult[gen.FriendResult], error) {
+	return runBatch(ctx, s.c, batchUnblockAccounts, reqs, opts)
+}
+
+var batchUnblockAccounts = &batchOp[gen.UnblockAccountsRequest, gen.UserID, gen.UnblockAccountsResponse, gen.FriendResult]{
+	op: spec.UnblockAccounts, merge: true,
+	items:     func(r *gen.UnblockAccountsRequest) []gen.UserID { return r.ToAccount },
+	setItems:  func(r *gen.UnblockAccountsRequest, v []gen.UserID) { r.ToAccount = v },
+	account:   func(r *gen.UnblockAccountsRequest) string { return string(r.FromAccount) },
+	key:       func(it *gen.UserID) string { return string(*it) },
+	checkItem: func(it *gen.UserID) *spec.Problem { return spec.CheckUnblockAccountsRequestItem(string(*it)) },
+	checkHead: spec.CheckUnblockAccountsRequestHead,
+	owner:     func(r *gen.UnblockAccountsRequest) string { return string(r.FromAccount) },
+	env:       envUnblockAccountsResponse,
+	results:   func(a *gen.UnblockAccountsResponse) []gen.FriendResult { return a.ResultItem },
+	resKey:    func(r *gen.FriendResult) string { return string(r.ToAccount) },
+	resCode:   func(r *gen.FriendResult) int32 { return int32((r.ResultCode)) },
+	resInfo:   func(r *gen.FriendResult) string { return string(deref(r.ResultInfo)) },
+	failList:  func(a *gen.UnblockAccountsResponse) []string { return a.FailAccount },
+}
+
+// Blocked calls ListBlocked (/v4/sns/black_list_get): pull From_Account's blocklist, page by page.
+//
+// Returns at most MaxLimited (1 to 1000) blocked accounts from
+// StartIndex on, each with the time it was blocked. StartIndex is 0
+// on the first call and the previous answer's StartIndex afterwards;
+// an answer with StartIndex 0 is the last page. LastSequence is
+// required; REST callers send 0. Trap: the answer's blocklist sequence
+// is spelled CurrentSequence in the newest page and the answer table,
+// CurruentSequence (sic) in the older pages' sample; both are
+// accepted, read whichever is present.
+//
+// It returns one page: set req.StartIndex to the position (0 for the first page). The answer's StartIndex is the position of the next page; StartIndex 0 marks the last page.
+// BlockedPages and AllBlocked iterate over every page and item.
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34914
+//
+//meta:operation POST /v4/sns/black_list_get
+func (s *FriendsService) Blocked(ctx context.Context, req gen.ListBlockedRequest, opts ...CallOption) (*gen.ListBlockedResponse, error) {
+	return page(ctx, s.c, pageListBlocked, req, opts)
+}
+
+// BlockedPages calls ListBlocked (/v4/sns/black_list_get): pull From_Account's blocklist, page by page.
+//
+// Returns at most MaxLimited (1 to 1000) blocked accounts from
+// StartIndex on, each with the time it was blocked. StartIndex is 0
+// on the first call and the previous answer's StartIndex afterwards;
+// an answer with StartIndex 0 is the last page. LastSequence is
+// required; REST callers send 0. Trap: the answer's blocklist sequence
+// is spelled CurrentSequence in the newest page and the answer table,
+// CurruentSequence (sic) in the older pages' sample; both are
+// accepted, read whichever is present.
+//
+// It returns an iterator over every page from req's position on (0: the
+// first page), calling the operation once per page (at the rate the service
+// allows). req is copied, never modified. An error ends the iteration: it is
+// yielded once, with a nil page; a position the service gave before is an
+// error wrapping [ErrRepeatedCursor]. One page is held at a time.
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34914
+//
+//meta:operation POST /v4/sns/black_list_get
+func (s *FriendsService) BlockedPages(ctx context.Context, req gen.ListBlockedRequest, opts ...CallOption) iter.Seq2[*gen.ListBlockedResponse, error] {
+	return pages(ctx, s.c, pageListBlocked, req, opts)
+}
+
+// AllBlocked calls ListBlocked (/v4/sns/black_list_get): pull From_Account's blocklist, page by page.
+//
+// Returns at most MaxLimited (1 to 1000) blocked accounts from
+// StartIndex on, each with the time it was blocked. StartIndex is 0
+// on the first call and the previous answer's StartIndex afterwards;
+// an answer with StartIndex 0 is the last page. LastSequence is
+// required; REST callers send 0. Trap: the answer's blocklist sequence
+// is spelled CurrentSequence in the newest page and the answer table,
+// CurruentSequence (sic) in the older pages' sample; both are
+// accepted, read whichever is present.
+//
+// It returns an iterator over every item of every page (see BlockedPages); an error
+// ends it, yielded once with a zero value.
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34914
+//
+//meta:operation POST /v4/sns/black_list_get
+func (s *FriendsService) AllBlocked(ctx context.Context, req gen.ListBlockedRequest, opts ...CallOption) iter.Seq2[gen.BlockedAccount, error] {
+	return allItems(ctx, s.c, pageListBlocked, req, func(it *gen.BlockedAccount) gen.BlockedAccount { return *it }, opts)
+}
+
+var pageListBlocked = &pageOp[gen.ListBlockedRequest, gen.ListBlockedResponse, gen.BlockedAccount]{
+	op:     spec.ListBlocked,
+	check:  spec.CheckListBlockedRequest,
+	owner:  func(r *gen.ListBlockedRequest) string { return string(r.FromAccount) },
+	cursor: func(r *gen.ListBlockedRequest) int64 { return int64(r.StartIndex) },
+	setCur: func(r *gen.ListBlockedRequest, v int64) { r.StartIndex = int64(v) },
+	next:   func(a *gen.ListBlockedResponse) int64 { return int64(deref(a.StartIndex)) },
+	items:  func(a *gen.ListBlockedResponse) []gen.BlockedAccount { return a.BlackListItem },
+	env:    envListBlockedResponse,
+}
+
+// Add calls AddFriends (/v4/sns/friend_add): add friends to From_Account's friend list, one-way or two-way.
+//
+// Adds up to 1000 friends of From_Account per call. AddType
+// Add_Type_Both (the default) makes the friendship two-way,
+// Add_Type_Single one-way. ForceAddFlags 1 marks the call as an
+// admin force-add, 0 as a normal add; a normal add
+// follows To_Account's friend-request setting, so an item can end
+// with 30539 (request sent, waiting for approval) or a refusal
+// (30515, 30516, 30525). Unlike friend_import, GroupName is a
+// single list name: a friend can be put in only one list when added.
+// Every item gets its own ResultCode; failed items are listed in
+// Fail_Account and the call is still ActionStatus OK. Adding an
+// existing friend fails the item with 30001, so a repeated call does
+// not answer as the first did. Add one From_Account's friends one
+// batch after another: concurrent writes for the same account fail
+// with 30008.
+//
+// Any number of requests and items may be given. The items of AddFriendItem are
+// sent in requests of at most 1000;
+// one From_Account's requests go one after another, different ones in parallel
+// (see [WithConcurrency]). Every item is checked against the document first: an invalid
+// item is not sent and fails alone with a [*ValidationError].
+// An item whose key repeats is sent after the earlier one, in a later
+// request: the last one wins.
+// The result has one entry per item, in input order; a partial failure is a
+// result, not an error (see [BatchResult]).
+// The operation is not idempotent: a request that may have reached the service
+// (a timeout, a connection lost after sending) is not sent again.
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34902
+//
+//meta:operation POST /v4/sns/friend_add
+func (s *FriendsService) Add(ctx context.Context, reqs []gen.AddFriendsRequest, opts ...CallOption) (*BatchResult[gen.FriendResult], error) {
+	return runBatch(ctx, s.c, batchAddFriends, reqs, opts)
+}
+
+var batchAddFriends = &batchOp[gen.AddFriendsRequest, gen.FriendAddItem, gen.AddFriendsResponse, gen.FriendResult]{
+	op: spec.AddFriends, merge: false,
+	items:     func(r *gen.AddFriendsRequest) []gen.FriendAddItem { return r.AddFriendItem },
+	setItems:  func(r *gen.AddFriendsRequest, v []gen.FriendAddItem) { r.AddFriendItem = v },
+	account:   func(r *gen.AddFriendsRequest) string { return string(r.FromAccount) },
+	key:       func(it *gen.FriendAddItem) string { return string(it.ToAccount) },
+	checkItem: spec.CheckFriendAddItem,
+	checkHead: spec.CheckAddFriendsRequestHead,
+	owner:     func(r *gen.AddFriendsRequest) string { return string(r.FromAccount) },
+	env:       envAddFriendsResponse,
+	results:   func(a *gen.AddFriendsResponse) []gen.FriendResult { return a.ResultItem },
+	resKey:    func(r *gen.FriendResult) string { return string(r.ToAccount) },
+	resCode:   func(r *gen.FriendResult) int32 { return int32((r.ResultCode)) },
+	resInfo:   func(r *gen.FriendResult) string { return string(deref(r.ResultInfo)) },
+	failList:  func(a *gen.AddFriendsResponse) []string { return a.FailAccount },
+}
+
+// Check calls CheckFriends (/v4/sns/friend_check): check the friend relation between From_Account and each of up to 1000 accounts.
+//
+// Returns, for each account in To_Account, its Relation with
+// From_Account. CheckType CheckResult_Type_Single looks at
+// From_Account's friend list only (AWithB or NoRelation);
+// CheckResult_Type_Both looks at both lists (BothWay, AWithB, BWithA
+// or NoRelation). Trap: a failed item still carries a Relation
+// (CheckResult_Type_NoRelation in the vendor's sample, with
+// ResultCode 30006): read ResultCode before Relation. Failed items
+// are listed in Fail_Account; the call is still ActionStatus OK.
+//
+// Any number of requests and items may be given. The items of To_Account are
+// sent in requests of at most 1000, in parallel (see [WithConcurrency]). Every item is checked against the document first: an invalid
+// item is not sent and fails alone with a [*ValidationError].
+// A key that repeats in a request is sent once; every occurrence gets
+// its outcome.
+// The result has one entry per item, in input order; a partial failure is a
+// result, not an error (see [BatchResult]).
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34907
+//
+//meta:operation POST /v4/sns/friend_check
+func (s *FriendsService) Check(ctx context.Context, reqs []gen.CheckFriendsRequest, opts ...CallOption) (*BatchResult[gen.FriendCheckResult], error) {
+	return runBatch(ctx, s.c, batchCheckFriends, reqs, opts)
+}
+
+var batchCheckFriends = &batchOp[gen.CheckFriendsRequest, gen.UserID, gen.CheckFriendsResponse, gen.FriendCheckResult]{
+	op: spec.CheckFriends, merge: false,
+	items:     func(r *gen.CheckFriendsRequest) []gen.UserID { return r.ToAccount },
+	setItems:  func(r *gen.CheckFriendsRequest, v []gen.UserID) { r.ToAccount = v },
+	key:       func(it *gen.UserID) string { return string(*it) },
+	checkItem: func(it *gen.UserID) *spec.Problem { return spec.CheckCheckFriendsRequestItem(string(*it)) },
+	checkHead: spec.CheckCheckFriendsRequestHead,
+	owner:     func(r *gen.CheckFriendsRequest) string { return string(r.FromAccount) },
+	env:       envCheckFriendsResponse,
+	results:   func(a *gen.CheckFriendsResponse) []gen.FriendCheckResult { return a.InfoItem },
+	resKey:    func(r *gen.FriendCheckResult) string { return string(r.ToAccount) },
+	resCode:   func(r *gen.FriendCheckResult) int32 { return int32((r.ResultCode)) },
+	resInfo:   func(r *gen.FriendCheckResult) string { return string(deref(r.ResultInfo)) },
+	failList:  func(a *gen.CheckFriendsResponse) []string { return a.FailAccount },
+}
+
+// Delete calls DeleteFriends (/v4/sns/friend_delete): delete friends of From_Account, one-way or two-way.
+//
+// Deletes up to 1000 friends of From_Account per call.
+// DeleteType Delete_Type_Single removes To_Account from From_Account's
+// friend list only; Delete_Type_Both removes each from the other's.
+// Every item gets its own ResultCode (a non-friend fails with 30001 or
+// 31704), so a repeated call does not answer as the first did. Trap:
+// the vendor's successful sample answers ErrorInfo "0", not "": test
+// ActionStatus and ErrorCode, never ErrorInfo. The page's answer table
+// has no Fail_Account, but the field is accepted when sent.
+//
+// Any number of requests and items may be given. The items of To_Account are
+// sent in requests of at most 1000;
+// one From_Account's requests go one after another, different ones in parallel
+// (see [WithConcurrency]). Every item is checked against the document first: an invalid
+// item is not sent and fails alone with a [*ValidationError].
+// A key that repeats in a request is sent once; every occurrence gets
+// its outcome.
+// The result has one entry per item, in input order; a partial failure is a
+// result, not an error (see [BatchResult]).
+// The operation is not idempotent: a request that may have reached the service
+// (a timeout, a connection lost after sending) is not sent again.
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34905
+//
+//meta:operation POST /v4/sns/friend_delete
+func (s *FriendsService) Delete(ctx context.Context, reqs []gen.DeleteFriendsRequest, opts ...CallOption) (*BatchResult[gen.FriendResult], error) {
+	return runBatch(ctx, s.c, batchDeleteFriends, reqs, opts)
+}
+
+var batchDeleteFriends = &batchOp[gen.DeleteFriendsRequest, gen.UserID, gen.DeleteFriendsResponse, gen.FriendResult]{
+	op: spec.DeleteFriends, merge: false,
+	items:     func(r *gen.DeleteFriendsRequest) []gen.UserID { return r.ToAccount },
+	setItems:  func(r *gen.DeleteFriendsRequest, v []gen.UserID) { r.ToAccount = v },
+	account:   func(r *gen.DeleteFriendsRequest) string { return string(r.FromAccount) },
+	key:       func(it *gen.UserID) string { return string(*it) },
+	checkItem: func(it *gen.UserID) *spec.Problem { return spec.CheckDeleteFriendsRequestItem(string(*it)) },
+	checkHead: spec.CheckDeleteFriendsRequestHead,
+	owner:     func(r *gen.DeleteFriendsRequest) string { return string(r.FromAccount) },
+	env:       envDeleteFriendsResponse,
+	results:   func(a *gen.DeleteFriendsResponse) []gen.FriendResult { return a.ResultItem },
+	resKey:    func(r *gen.FriendResult) string { return string(r.ToAccount) },
+	resCode:   func(r *gen.FriendResult) int32 { return int32((r.ResultCode)) },
+	resInfo:   func(r *gen.FriendResult) string { return string(deref(r.ResultInfo)) },
+	failList:  func(a *gen.DeleteFriendsResponse) []string { return a.FailAccount },
+}
+
+// DeleteAll calls DeleteAllFriends (/v4/sns/friend_delete_all): delete all friends of From_Account, with their standard and custom friend data.
+//
+// Clears From_Account's friend list: the standard and the custom
+// friend data. DeleteType is one-way (Delete_Type_Single) by default;
+// Delete_Type_Both also removes From_Account from each friend's list.
+// Repeating the call leaves the list empty, as the first did.
+//
+// The request is checked against the document before it is sent: a
+// problem is a [*ValidationError]. A failed answer is an [*Error].
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34906
+//
+//meta:operation POST /v4/sns/friend_delete_all
+func (s *FriendsService) DeleteAll(ctx context.Context, req gen.DeleteAllFriendsRequest, opts ...CallOption) (*gen.DeleteAllFriendsResponse, error) {
+	if err := checked("DeleteAllFriends", spec.CheckDeleteAllFriendsRequest(&req), string(req.FromAccount)); err != nil {
+		return nil, err
+	}
+	return call(ctx, s.c, spec.DeleteAllFriends, &req, envDeleteAllFriendsResponse, s.c.settings(opts))
+}
+
+// Page calls ListFriends (/v4/sns/friend_get): pull all friends of From_Account with their friend data, page by page.
+//
+// Returns a page of From_Account's friends, each with all its standard
+// and custom friend tags (no field selection, no profile data; use
+// friend_get_list for profiles). The service chooses the page size
+// (the newest page says up to 500 friends per page). StartIndex is 0
+// on the first call and the previous answer's NextStartIndex
+// afterwards; CompleteFlag 1 marks the last page. FriendNum is the
+// total number of friends. StandardSequence and CustomSequence are not
+// cursors: sent back with the value of an earlier answer, they make
+// the service leave out the standard (custom) friend data when it has
+// not changed since. The iterators therefore do not copy them into
+// later requests. The newest page no longer lists CustomSequence; it
+// stays optional in the request and the answer.
+//
+// It returns one page: set req.StartIndex to the position (0 for the first page). The answer's NextStartIndex is the position of the next page; a CompleteFlag other than 0 marks the last page.
+// Pages and All iterate over every page and item.
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34908
+//
+//meta:operation POST /v4/sns/friend_get
+func (s *FriendsService) Page(ctx context.Context, req gen.ListFriendsRequest, opts ...CallOption) (*gen.ListFriendsResponse, error) {
+	return page(ctx, s.c, pageListFriends, req, opts)
+}
+
+// Pages calls ListFriends (/v4/sns/friend_get): pull all friends of From_Account with their friend data, page by page.
+//
+// Returns a page of From_Account's friends, each with all its standard
+// and custom friend tags (no field selection, no profile data; use
+// friend_get_list for profiles). The service chooses the page size
+// (the newest page says up to 500 friends per page). StartIndex is 0
+// on the first call and the previous answer's NextStartIndex
+// afterwards; CompleteFlag 1 marks the last page. FriendNum is the
+// total number of friends. StandardSequence and CustomSequence are not
+// cursors: sent back with the value of an earlier answer, they make
+// the service leave out the standard (custom) friend data when it has
+// not changed since. The iterators therefore do not copy them into
+// later requests. The newest page no longer lists CustomSequence; it
+// stays optional in the request and the answer.
+//
+// It returns an iterator over every page from req's position on (0: the
+// first page), calling the operation once per page (at the rate the service
+// allows). req is copied, never modified. An error ends the iteration: it is
+// yielded once, with a nil page; a position the service gave before is an
+// error wrapping [ErrRepeatedCursor]. One page is held at a time.
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34908
+//
+//meta:operation POST /v4/sns/friend_get
+func (s *FriendsService) Pages(ctx context.Context, req gen.ListFriendsRequest, opts ...CallOption) iter.Seq2[*gen.ListFriendsResponse, error] {
+	return pages(ctx, s.c, pageListFriends, req, opts)
+}
+
+// All calls ListFriends (/v4/sns/friend_get): pull all friends of From_Account with their friend data, page by page.
+//
+// Returns a page of From_Account's friends, each with all its standard
+// and custom friend tags (no field selection, no profile data; use
+// friend_get_list for profiles). The service chooses the page size
+// (the newest page says up to 500 friends per page). StartIndex is 0
+// on the first call and the previous answer's NextStartIndex
+// afterwards; CompleteFlag 1 marks the last page. FriendNum is the
+// total number of friends. StandardSequence and CustomSequence are not
+// cursors: sent back with the value of an earlier answer, they make
+// the service leave out the standard (custom) friend data when it has
+// not changed since. The iterators therefore do not copy them into
+// later requests. The newest page no longer lists CustomSequence; it
+// stays optional in the request and the answer.
+//
+// It returns an iterator over every item of every page (see Pages); an error
+// ends it, yielded once with a zero value.
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34908
+//
+//meta:operation POST /v4/sns/friend_get
+func (s *FriendsService) All(ctx context.Context, req gen.ListFriendsRequest, opts ...CallOption) iter.Seq2[gen.FriendData, error] {
+	return allItems(ctx, s.c, pageListFriends, req, func(it *gen.FriendData) gen.FriendData { return *it }, opts)
+}
+
+var pageListFriends = &pageOp[gen.ListFriendsRequest, gen.ListFriendsResponse, gen.FriendData]{
+	op:     spec.ListFriends,
+	check:  spec.CheckListFriendsRequest,
+	owner:  func(r *gen.ListFriendsRequest) string { return string(r.FromAccount) },
+	cursor: func(r *gen.ListFriendsRequest) int64 { return int64(r.StartIndex) },
+	setCur: func(r *gen.ListFriendsRequest, v int64) { r.StartIndex = int64(v) },
+	next:   func(a *gen.ListFriendsResponse) int64 { return int64(deref(a.NextStartIndex)) },
+	last:   func(a *gen.ListFriendsResponse) bool { return int64(deref(a.CompleteFlag)) != 0 },
+	items:  func(a *gen.ListFriendsResponse) []gen.FriendData { return a.UserDataItem },
+	env:    envListFriendsResponse,
+}
+
 // Get calls GetFriends (/v4/sns/friend_get_list): pull the data and profiles of specified friends.
 //
 // Returns, for each account in To_Account, the tags of TagList: profile
@@ -169,11 +912,11 @@ var batchGetFriends = &batchOp[gen.GetFriendsRequest, gen.UserID, gen.GetFriends
 // Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34903
 //
 //meta:operation POST /v4/sns/friend_import
-func (s *FriendsService) Import(ctx context.Context, reqs []gen.ImportFriendsRequest, opts ...CallOption) (*BatchResult[gen.ImportResult], error) {
+func (s *FriendsService) Import(ctx context.Context, reqs []gen.ImportFriendsRequest, opts ...CallOption) (*BatchResult[gen.FriendResult], error) {
 	return runBatch(ctx, s.c, batchImportFriends, reqs, opts)
 }
 
-var batchImportFriends = &batchOp[gen.ImportFriendsRequest, gen.AddFriendItem, gen.ImportFriendsResponse, gen.ImportResult]{
+var batchImportFriends = &batchOp[gen.ImportFriendsRequest, gen.AddFriendItem, gen.ImportFriendsResponse, gen.FriendResult]{
 	op: spec.ImportFriends, merge: true,
 	items:     func(r *gen.ImportFriendsRequest) []gen.AddFriendItem { return r.AddFriendItem },
 	setItems:  func(r *gen.ImportFriendsRequest, v []gen.AddFriendItem) { r.AddFriendItem = v },
@@ -183,11 +926,108 @@ var batchImportFriends = &batchOp[gen.ImportFriendsRequest, gen.AddFriendItem, g
 	checkHead: spec.CheckImportFriendsRequestHead,
 	owner:     func(r *gen.ImportFriendsRequest) string { return string(r.FromAccount) },
 	env:       envImportFriendsResponse,
-	results:   func(a *gen.ImportFriendsResponse) []gen.ImportResult { return a.ResultItem },
-	resKey:    func(r *gen.ImportResult) string { return string(r.ToAccount) },
-	resCode:   func(r *gen.ImportResult) int32 { return int32((r.ResultCode)) },
-	resInfo:   func(r *gen.ImportResult) string { return string(deref(r.ResultInfo)) },
+	results:   func(a *gen.ImportFriendsResponse) []gen.FriendResult { return a.ResultItem },
+	resKey:    func(r *gen.FriendResult) string { return string(r.ToAccount) },
+	resCode:   func(r *gen.FriendResult) int32 { return int32((r.ResultCode)) },
+	resInfo:   func(r *gen.FriendResult) string { return string(deref(r.ResultInfo)) },
 	failList:  func(a *gen.ImportFriendsResponse) []string { return a.FailAccount },
+}
+
+// Update calls UpdateFriends (/v4/sns/friend_update): update the relationship chain data of From_Account's friends in batches.
+//
+// Sets, for up to 1000 friends of From_Account per call, the friend
+// tags of SnsItem: only the remark (Tag_SNS_IM_Remark), the friend
+// lists (Tag_SNS_IM_Group, an array of list names) and custom friend
+// tags (Tag_SNS_Custom_*) can be updated. A value is a string, an
+// integer or (Tag_SNS_IM_Group) an array of strings. An account that
+// is not a friend fails its item (30001). Every item gets its own
+// ResultCode; failed items are listed in Fail_Account and the call is
+// still ActionStatus OK. Update one From_Account's friends one batch
+// after another: concurrent writes for the same account fail with
+// 30008.
+//
+// Any number of requests and items may be given. The items of UpdateItem are
+// sent in requests of at most 1000;
+// one From_Account's requests go one after another, different ones in parallel
+// (see [WithConcurrency]). Every item is checked against the document first: an invalid
+// item is not sent and fails alone with a [*ValidationError].
+// An item whose key repeats is sent after the earlier one, in a later
+// request: the last one wins.
+// The result has one entry per item, in input order; a partial failure is a
+// result, not an error (see [BatchResult]).
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34904
+//
+//meta:operation POST /v4/sns/friend_update
+func (s *FriendsService) Update(ctx context.Context, reqs []gen.UpdateFriendsRequest, opts ...CallOption) (*BatchResult[gen.FriendResult], error) {
+	return runBatch(ctx, s.c, batchUpdateFriends, reqs, opts)
+}
+
+var batchUpdateFriends = &batchOp[gen.UpdateFriendsRequest, gen.FriendUpdateItem, gen.UpdateFriendsResponse, gen.FriendResult]{
+	op: spec.UpdateFriends, merge: true,
+	items:     func(r *gen.UpdateFriendsRequest) []gen.FriendUpdateItem { return r.UpdateItem },
+	setItems:  func(r *gen.UpdateFriendsRequest, v []gen.FriendUpdateItem) { r.UpdateItem = v },
+	account:   func(r *gen.UpdateFriendsRequest) string { return string(r.FromAccount) },
+	key:       func(it *gen.FriendUpdateItem) string { return string(it.ToAccount) },
+	checkItem: spec.CheckFriendUpdateItem,
+	checkHead: spec.CheckUpdateFriendsRequestHead,
+	owner:     func(r *gen.UpdateFriendsRequest) string { return string(r.FromAccount) },
+	env:       envUpdateFriendsResponse,
+	results:   func(a *gen.UpdateFriendsResponse) []gen.FriendResult { return a.ResultItem },
+	resKey:    func(r *gen.FriendResult) string { return string(r.ToAccount) },
+	resCode:   func(r *gen.FriendResult) int32 { return int32((r.ResultCode)) },
+	resInfo:   func(r *gen.FriendResult) string { return string(deref(r.ResultInfo)) },
+	failList:  func(a *gen.UpdateFriendsResponse) []string { return a.FailAccount },
+}
+
+// AddLists calls AddFriendLists (/v4/sns/group_add): create friend lists for From_Account, optionally putting friends in them.
+//
+// Creates the friend lists (the vendor's "groups" of friends) named in
+// GroupName (at most 32 per call: a user has at most 32 lists) and,
+// when To_Account is given (at most 1000 accounts), puts those friends
+// in every new list. ResultItem and Fail_Account come only with
+// To_Account: an account that is not a friend fails its item (32216)
+// and the call is still ActionStatus OK. CurrentSequence is the
+// sequence of From_Account's friend lists after the call. The lists
+// exist after a first call, so a repeated call does not answer as the
+// first did.
+//
+// The request is checked against the document before it is sent: a
+// problem is a [*ValidationError]. A failed answer is an [*Error].
+// The operation is not idempotent: a request that may have reached the service
+// (a timeout, a connection lost after sending) is not sent again.
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34950
+//
+//meta:operation POST /v4/sns/group_add
+func (s *FriendsService) AddLists(ctx context.Context, req gen.AddFriendListsRequest, opts ...CallOption) (*gen.AddFriendListsResponse, error) {
+	if err := checked("AddFriendLists", spec.CheckAddFriendListsRequest(&req), string(req.FromAccount)); err != nil {
+		return nil, err
+	}
+	return call(ctx, s.c, spec.AddFriendLists, &req, envAddFriendListsResponse, s.c.settings(opts))
+}
+
+// DeleteLists calls DeleteFriendLists (/v4/sns/group_delete): delete friend lists of From_Account.
+//
+// Deletes the friend lists of From_Account named in GroupName (at most
+// 32 per call). CurrentSequence is the sequence of From_Account's
+// friend lists after the call. The lists are gone after a first call,
+// so a repeated call does not answer as the first did. Like
+// friend_delete, the vendor's successful sample answers ErrorInfo "0".
+//
+// The request is checked against the document before it is sent: a
+// problem is a [*ValidationError]. A failed answer is an [*Error].
+// The operation is not idempotent: a request that may have reached the service
+// (a timeout, a connection lost after sending) is not sent again.
+//
+// Tencent IM API docs: https://www.tencentcloud.com/document/product/1047/34926
+//
+//meta:operation POST /v4/sns/group_delete
+func (s *FriendsService) DeleteLists(ctx context.Context, req gen.DeleteFriendListsRequest, opts ...CallOption) (*gen.DeleteFriendListsResponse, error) {
+	if err := checked("DeleteFriendLists", spec.CheckDeleteFriendListsRequest(&req), string(req.FromAccount)); err != nil {
+		return nil, err
+	}
+	return call(ctx, s.c, spec.DeleteFriendLists, &req, envDeleteFriendListsResponse, s.c.settings(opts))
 }
 
 // Lists calls GetFriendLists (/v4/sns/group_get): pull a user's friend lists, optionally with their members.
@@ -210,6 +1050,46 @@ func (s *FriendsService) Lists(ctx context.Context, req gen.GetFriendListsReques
 	return call(ctx, s.c, spec.GetFriendLists, &req, envGetFriendListsResponse, s.c.settings(opts))
 }
 
+func envAddFriendListsResponse(a *gen.AddFriendListsResponse) envelope {
+	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
+}
+
+func envAddFriendsResponse(a *gen.AddFriendsResponse) envelope {
+	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
+}
+
+func envBlockAccountsResponse(a *gen.BlockAccountsResponse) envelope {
+	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
+}
+
+func envCheckAccountsResponse(a *gen.CheckAccountsResponse) envelope {
+	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
+}
+
+func envCheckBlockedResponse(a *gen.CheckBlockedResponse) envelope {
+	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
+}
+
+func envCheckFriendsResponse(a *gen.CheckFriendsResponse) envelope {
+	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
+}
+
+func envDeleteAccountsResponse(a *gen.DeleteAccountsResponse) envelope {
+	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
+}
+
+func envDeleteAllFriendsResponse(a *gen.DeleteAllFriendsResponse) envelope {
+	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
+}
+
+func envDeleteFriendListsResponse(a *gen.DeleteFriendListsResponse) envelope {
+	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
+}
+
+func envDeleteFriendsResponse(a *gen.DeleteFriendsResponse) envelope {
+	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
+}
+
 func envGetFriendListsResponse(a *gen.GetFriendListsResponse) envelope {
 	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
 }
@@ -218,11 +1098,51 @@ func envGetFriendsResponse(a *gen.GetFriendsResponse) envelope {
 	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
 }
 
+func envGetOnlineStatusResponse(a *gen.GetOnlineStatusResponse) envelope {
+	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
+}
+
+func envGetProfilesResponse(a *gen.GetProfilesResponse) envelope {
+	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
+}
+
+func envImportAccountResponse(a *gen.ImportAccountResponse) envelope {
+	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
+}
+
+func envImportAccountsResponse(a *gen.ImportAccountsResponse) envelope {
+	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
+}
+
 func envImportFriendsResponse(a *gen.ImportFriendsResponse) envelope {
 	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
 }
 
+func envKickAccountResponse(a *gen.KickAccountResponse) envelope {
+	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
+}
+
+func envListBlockedResponse(a *gen.ListBlockedResponse) envelope {
+	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
+}
+
+func envListFriendsResponse(a *gen.ListFriendsResponse) envelope {
+	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
+}
+
 func envListGroupIDsResponse(a *gen.ListGroupIDsResponse) envelope {
+	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
+}
+
+func envSetProfileResponse(a *gen.SetProfileResponse) envelope {
+	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
+}
+
+func envUnblockAccountsResponse(a *gen.UnblockAccountsResponse) envelope {
+	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
+}
+
+func envUpdateFriendsResponse(a *gen.UpdateFriendsResponse) envelope {
 	return envelope{a.ActionStatus, a.ErrorCode, a.ErrorInfo, a.ErrorDisplay}
 }
 
@@ -264,6 +1184,8 @@ const (
 	TagLevel = "Tag_Profile_IM_Level"
 	// TagRole is Tag_Profile_IM_Role: the role (an integer).
 	TagRole = "Tag_Profile_IM_Role"
+	// TagMsgSettings is Tag_Profile_IM_MsgSettings: the message settings (bit 0: 1 blocks messages) (an integer).
+	TagMsgSettings = "Tag_Profile_IM_MsgSettings"
 )
 
 // FriendLists returns Tag_SNS_IM_Group, the friend lists the friend is in, and true; or the zero value and false when
@@ -333,3 +1255,7 @@ func (t Tags) Level() (int64, bool) { return t.Int(TagLevel) }
 // Role returns Tag_Profile_IM_Role, the role, and true; or the zero value and false when
 // the tags lack it or hold another type.
 func (t Tags) Role() (int64, bool) { return t.Int(TagRole) }
+
+// MsgSettings returns Tag_Profile_IM_MsgSettings, the message settings (bit 0: 1 blocks messages), and true; or the zero value and false when
+// the tags lack it or hold another type.
+func (t Tags) MsgSettings() (int64, bool) { return t.Int(TagMsgSettings) }

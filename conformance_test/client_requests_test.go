@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"sync"
 	"testing"
@@ -170,7 +171,7 @@ func ptrTo[T any](v T) *T { return &v }
 // the five query parameters.
 func TestGeneratedClientRequestsValidate(t *testing.T) {
 	t.Parallel()
-	_, v := load(t)
+	c, v := load(t)
 	signer, err := auth.NewSigner(1400000001, "conformance-test-key-not-a-secret", "administrator")
 	if err != nil {
 		t.Fatal(err)
@@ -213,16 +214,35 @@ func TestGeneratedClientRequestsValidate(t *testing.T) {
 			return err
 		},
 	}
-	if len(calls) != len(spec.Operations) {
-		t.Fatalf("%d calls for %d operations", len(calls), len(spec.Operations))
-	}
-	for _, o := range spec.Operations {
-		call, ok := calls[o.ID]
-		if !ok {
-			t.Fatalf("no call for %s", o.ID)
-		}
+	for id, call := range calls {
 		if err := call(); err != nil {
-			t.Errorf("%s: %v", o.ID, err)
+			t.Errorf("%s: %v", id, err)
+		}
+	}
+	// Every operation: each of its sample requests, decoded into its
+	// generated type and sent with the generated client's
+	// <operationId>WithResponse.
+	samples := 0
+	for _, o := range spec.Operations {
+		method := reflect.ValueOf(client).MethodByName(o.ID + "WithResponse")
+		if !method.IsValid() {
+			t.Errorf("the generated client has no %sWithResponse", o.ID)
+			continue
+		}
+		requests, _, err := c.Examples(o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ex := range requests {
+			req := reflect.New(method.Type().In(1))
+			if err := json.Unmarshal(ex.Value, req.Interface()); err != nil {
+				t.Fatalf("%s sample %s: %v", o.ID, ex.Name, err)
+			}
+			out := method.Call([]reflect.Value{reflect.ValueOf(ctx), req.Elem()})
+			if err, _ := out[1].Interface().(error); err != nil {
+				t.Errorf("%s sample %s: %v", o.ID, ex.Name, err)
+			}
+			samples++
 		}
 	}
 	// An empty request body is sent as {}, never empty.
@@ -243,11 +263,16 @@ func TestGeneratedClientRequestsValidate(t *testing.T) {
 			t.Errorf("request went to %s %s://%s", r.Method, r.URL.Scheme, r.URL.Host)
 		}
 	}
-	if len(rt.reqs) != len(spec.Operations)+1 {
-		t.Errorf("%d requests captured", len(rt.reqs))
+	if len(rt.reqs) != len(calls)+samples+1 {
+		t.Errorf("%d requests captured, want %d", len(rt.reqs), len(calls)+samples+1)
 	}
 	if len(randoms) != len(rt.reqs) {
 		t.Errorf("random repeated across %d requests: %v", len(rt.reqs), randoms)
+	}
+	for _, o := range spec.Operations {
+		if len(rt.requests(t, o.Path)) == 0 {
+			t.Errorf("%s: no request sent", o.ID)
+		}
 	}
 	last := rt.reqs[len(rt.reqs)-1]
 	if b, _ := io.ReadAll(last.Body); string(bytes.TrimSpace(b)) != "{}" {

@@ -58,6 +58,8 @@ func TestDocumentLints(t *testing.T) {
 	}
 }
 
+// TestEveryOperationHasCase: the generated client has, for every
+// operation, the methods ops finds its types by.
 func TestEveryOperationHasCase(t *testing.T) {
 	t.Parallel()
 	var ids []string
@@ -66,7 +68,7 @@ func TestEveryOperationHasCase(t *testing.T) {
 	}
 	slices.Sort(ids)
 	if diff := cmp.Diff(slices.Sorted(maps.Keys(ops)), ids); diff != "" {
-		t.Errorf("the test table ops and the document's operations differ (-ops +document):\n%s", diff)
+		t.Errorf("gen.ClientWithResponses lacks <operationId>WithResponse or <operationId>WithBodyWithResponse (-ops +document):\n%s", diff)
 	}
 }
 
@@ -81,21 +83,50 @@ func TestContractFacts(t *testing.T) {
 		Hard  bool
 	}
 	type fact struct {
-		Path   string
-		Rate   float64
-		Batch  *batch
-		Paging *spec.Paging
+		Path       string
+		Rate       float64
+		Idempotent bool
+		Batch      *batch
+		Paging     *spec.Paging
 	}
 	want := map[string]fact{
-		"GetFriendLists": {"/v4/sns/group_get", 200, nil, nil},
-		"GetFriends":     {"/v4/sns/friend_get_list", 200, &batch{"To_Account", 100, false}, nil},
-		"ListGroupIDs": {"/v4/group_open_http_svc/get_appid_group_list", 1, nil,
+		// sns
+		"GetFriendLists":    {"/v4/sns/group_get", 200, true, nil, nil},
+		"GetFriends":        {"/v4/sns/friend_get_list", 200, true, &batch{"To_Account", 100, false}, nil},
+		"ImportFriends":     {"/v4/sns/friend_import", 200, true, &batch{"AddFriendItem", 1000, true}, nil},
+		"AddFriends":        {"/v4/sns/friend_add", 200, false, &batch{"AddFriendItem", 1000, true}, nil},
+		"UpdateFriends":     {"/v4/sns/friend_update", 200, true, &batch{"UpdateItem", 1000, true}, nil},
+		"DeleteFriends":     {"/v4/sns/friend_delete", 200, false, &batch{"To_Account", 1000, true}, nil},
+		"DeleteAllFriends":  {"/v4/sns/friend_delete_all", 200, true, nil, nil},
+		"CheckFriends":      {"/v4/sns/friend_check", 200, true, &batch{"To_Account", 1000, true}, nil},
+		"BlockAccounts":     {"/v4/sns/black_list_add", 200, false, &batch{"To_Account", 1000, true}, nil},
+		"UnblockAccounts":   {"/v4/sns/black_list_delete", 200, false, &batch{"To_Account", 1000, true}, nil},
+		"CheckBlocked":      {"/v4/sns/black_list_check", 200, true, &batch{"To_Account", 1000, true}, nil},
+		"AddFriendLists":    {"/v4/sns/group_add", 200, false, nil, nil},
+		"DeleteFriendLists": {"/v4/sns/group_delete", 200, false, nil, nil},
+		// friend_get ends on CompleteFlag and carries no sequence: sent
+		// back, StandardSequence and CustomSequence leave data out.
+		"ListFriends": {"/v4/sns/friend_get", 200, true, nil,
+			&spec.Paging{Cursor: "StartIndex", Next: "NextStartIndex", Done: spec.DoneFlag, Flag: "CompleteFlag", Items: "UserDataItem"}},
+		"ListBlocked": {"/v4/sns/black_list_get", 200, true, nil,
+			&spec.Paging{Cursor: "StartIndex", Next: "StartIndex", Done: spec.DoneZero, Items: "BlackListItem"}},
+		// group
+		"ListGroupIDs": {"/v4/group_open_http_svc/get_appid_group_list", 1, true, nil,
 			&spec.Paging{Cursor: "Next", Next: "Next", Done: spec.DoneZero, Items: "GroupIdList", Item: "GroupId"}},
-		"ImportFriends": {"/v4/sns/friend_import", 200, &batch{"AddFriendItem", 1000, true}, nil},
+		// account
+		"ImportAccount":   {"/v4/im_open_login_svc/account_import", 200, true, nil, nil},
+		"ImportAccounts":  {"/v4/im_open_login_svc/multiaccount_import", 100, true, &batch{"AccountList", 100, true}, nil},
+		"DeleteAccounts":  {"/v4/im_open_login_svc/account_delete", 100, false, &batch{"DeleteItem", 100, true}, nil},
+		"CheckAccounts":   {"/v4/im_open_login_svc/account_check", 100, true, &batch{"CheckItem", 100, true}, nil},
+		"KickAccount":     {"/v4/im_open_login_svc/kick", 200, true, nil, nil},
+		"GetOnlineStatus": {"/v4/openim/query_online_status", 200, true, &batch{"To_Account", 500, true}, nil},
+		// profile
+		"SetProfile":  {"/v4/profile/portrait_set", 200, true, nil, nil},
+		"GetProfiles": {"/v4/profile/portrait_get", 200, true, &batch{"To_Account", 100, false}, nil},
 	}
 	got := map[string]fact{}
 	for _, o := range spec.Operations {
-		f := fact{Path: o.Path, Rate: o.Rate, Paging: o.Paging}
+		f := fact{Path: o.Path, Rate: o.Rate, Idempotent: o.Idempotent, Paging: o.Paging}
 		if o.Batch != nil {
 			f.Batch = &batch{o.Batch.Items, o.Batch.Max, o.Batch.Hard}
 		}
@@ -107,8 +138,10 @@ func TestContractFacts(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("operations (-want +got):\n%s", diff)
 	}
-	if spec.LimitFriendsPerAccount != 3000 || spec.LimitFriendListsPerAccount != 32 || spec.LimitGroupAnswerBytes != 1<<20 {
-		t.Errorf("x-tim-limits: %d %d %d", spec.LimitFriendsPerAccount, spec.LimitFriendListsPerAccount, spec.LimitGroupAnswerBytes)
+	if spec.LimitFriendsPerAccount != 3000 || spec.LimitFriendListsPerAccount != 32 || spec.LimitGroupAnswerBytes != 1<<20 ||
+		spec.LimitProfileValueBytes != 500 || spec.LimitBlocklistPerAccount != 1000 {
+		t.Errorf("x-tim-limits: %d %d %d %d %d", spec.LimitFriendsPerAccount, spec.LimitFriendListsPerAccount, spec.LimitGroupAnswerBytes,
+			spec.LimitProfileValueBytes, spec.LimitBlocklistPerAccount)
 	}
 	if diff := cmp.Diff(map[string]string{"Private": "Work", "ChatRoom": "Meeting"}, spec.GroupTypeRenames); diff != "" {
 		t.Errorf("GroupType x-tim-renamed (-want +got):\n%s", diff)
@@ -118,13 +151,29 @@ func TestContractFacts(t *testing.T) {
 			t.Errorf("public error %d is outside 60000-79999", code)
 		}
 	}
+	// An item code that means the account does not exist is not_found
+	// (errors.Is ErrNotFound), and a security filter of the friend
+	// service is a rate limit.
+	for op, codes := range map[string]map[int]spec.Class{
+		"GetOnlineStatus": {70107: spec.ClassNotFound}, "DeleteAccounts": {70107: spec.ClassNotFound}, "GetProfiles": {40003: spec.ClassNotFound},
+		"AddFriends": {30540: spec.ClassRateLimited, 30539: spec.ClassConflict}, "DeleteFriends": {31707: spec.ClassRateLimited},
+		"BlockAccounts": {30013: spec.ClassLimit},
+	} {
+		for code, class := range codes {
+			if e, ok := spec.ByID(op).Lookup(code); !ok || e.Class != class {
+				t.Errorf("%s code %d: got %+v, want class %s", op, code, e, class)
+			}
+		}
+	}
 	// Retry advice the client depends on.
 	for code, retry := range map[int]spec.Retry{70001: spec.RetryRenew, 60007: spec.RetrySlow, 70500: spec.RetryYes, 70009: spec.RetryNo} {
 		if e, ok := spec.PublicErrors[code]; !ok || e.Retry != retry {
 			t.Errorf("public code %d: got %+v, want retry %q", code, e, retry)
 		}
 	}
-	for op, codes := range map[string][]int{"GetFriendLists": {30006, 30007}, "GetFriends": {30006, 30007}, "ImportFriends": {30006, 30007, 30008}, "ListGroupIDs": {10002}} {
+	for op, codes := range map[string][]int{"GetFriendLists": {30006, 30007}, "GetFriends": {30006, 30007}, "ImportFriends": {30006, 30007, 30008},
+		"AddFriends": {30006, 30008}, "ListGroupIDs": {10002}, "GetOnlineStatus": {70169, 70202, 70500}, "ImportAccounts": {40006, 70500},
+		"SetProfile": {40006}, "GetProfiles": {40006}} {
 		for _, code := range codes {
 			if e, ok := spec.ByID(op).Lookup(code); !ok || e.Retry != spec.RetryYes {
 				t.Errorf("%s code %d: got %+v, want a transient code", op, code, e)

@@ -2,12 +2,14 @@ package conformance
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -15,6 +17,7 @@ import (
 
 	"github.com/timrest/timrest/gen"
 	"github.com/timrest/timrest/internal/contract"
+	"github.com/timrest/timrest/internal/spec"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -25,48 +28,55 @@ type opCase struct {
 	parse      func(*http.Response) (any, error) // the generated client's parser; returns JSON200
 }
 
-// ops must name every operation of the document (TestEveryOperationHasCase).
-var ops = map[string]opCase{
-	"GetFriendLists": {
-		newRequest: func() any { return new(gen.GetFriendListsRequest) },
-		parse: func(r *http.Response) (any, error) {
-			p, err := gen.ParseGetFriendListsHTTPResponse(r)
-			if err != nil {
-				return nil, err
-			}
-			return p.JSON200, nil
-		},
-	},
-	"GetFriends": {
-		newRequest: func() any { return new(gen.GetFriendsRequest) },
-		parse: func(r *http.Response) (any, error) {
-			p, err := gen.ParseGetFriendsHTTPResponse(r)
-			if err != nil {
-				return nil, err
-			}
-			return p.JSON200, nil
-		},
-	},
-	"ListGroupIDs": {
-		newRequest: func() any { return new(gen.ListGroupIDsRequest) },
-		parse: func(r *http.Response) (any, error) {
-			p, err := gen.ParseListGroupIDsHTTPResponse(r)
-			if err != nil {
-				return nil, err
-			}
-			return p.JSON200, nil
-		},
-	},
-	"ImportFriends": {
-		newRequest: func() any { return new(gen.ImportFriendsRequest) },
-		parse: func(r *http.Response) (any, error) {
-			p, err := gen.ParseImportFriendsHTTPResponse(r)
-			if err != nil {
-				return nil, err
-			}
-			return p.JSON200, nil
-		},
-	},
+// ops has a case for every operation of internal/spec, found on the
+// generated client (gen.ClientWithResponses): the body parameter of
+// <operationId>WithResponse is the request type, and
+// <operationId>WithBodyWithResponse parses an answer with the generated
+// parser (TestEveryOperationHasCase checks that every operation has
+// both).
+var ops = func() map[string]opCase {
+	client := reflect.TypeFor[*gen.ClientWithResponses]()
+	out := map[string]opCase{}
+	for _, o := range spec.Operations {
+		typed, ok1 := client.MethodByName(o.ID + "WithResponse")
+		raw, ok2 := client.MethodByName(o.ID + "WithBodyWithResponse")
+		if !ok1 || !ok2 || typed.Type.NumIn() < 3 || raw.Type.NumOut() != 2 {
+			continue
+		}
+		reqType := typed.Type.In(2) // receiver, ctx, body
+		id := o.ID
+		out[id] = opCase{
+			newRequest: func() any { return reflect.New(reqType).Interface() },
+			parse:      func(r *http.Response) (any, error) { return parseAs(id, r) },
+		}
+	}
+	return out
+}()
+
+// answerDoer answers every request with its response.
+type answerDoer struct{ r *http.Response }
+
+func (d answerDoer) Do(*http.Request) (*http.Response, error) { return d.r, nil }
+
+// parseAs parses r as the answer of the operation id, as the generated
+// client does (its <id>WithBodyWithResponse reads the answer with
+// Parse<id>HTTPResponse), and returns its JSON200 (nil when none).
+func parseAs(id string, r *http.Response) (any, error) {
+	client, err := gen.NewClientWithResponses("http://127.0.0.1:1", gen.WithHTTPClient(answerDoer{r}))
+	if err != nil {
+		return nil, err
+	}
+	out := reflect.ValueOf(client).MethodByName(id + "WithBodyWithResponse").Call([]reflect.Value{
+		reflect.ValueOf(context.Background()), reflect.ValueOf("application/json"), reflect.ValueOf(io.Reader(strings.NewReader("{}"))),
+	})
+	if err, _ := out[1].Interface().(error); err != nil {
+		return nil, err
+	}
+	json200 := out[0].Elem().FieldByName("JSON200")
+	if json200.IsNil() {
+		return nil, nil
+	}
+	return json200.Interface(), nil
 }
 
 func load(t *testing.T) (*contract.Contract, *contract.Validator) {

@@ -20,10 +20,17 @@ func TestVendorSamples(t *testing.T) {
 	c, v := load(t)
 	n := 0
 	for _, o := range spec.Operations {
-		oc := ops[o.ID]
+		oc, ok := ops[o.ID]
+		if !ok {
+			t.Errorf("%s: no case in ops (see TestEveryOperationHasCase)", o.ID)
+			continue
+		}
 		requests, answers, err := c.Examples(o.ID)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if len(requests) == 0 || len(answers) == 0 {
+			t.Errorf("%s: %d sample requests and %d sample answers, want at least one of each", o.ID, len(requests), len(answers))
 		}
 		for _, ex := range requests {
 			body := ex.Value
@@ -47,8 +54,8 @@ func TestVendorSamples(t *testing.T) {
 			n++
 		}
 	}
-	if n < 14 { // the four pages have 14 samples between them
-		t.Errorf("only %d samples found", n)
+	if n < 2*len(spec.Operations) {
+		t.Errorf("only %d samples found for %d operations", n, len(spec.Operations))
 	}
 }
 

@@ -42,6 +42,44 @@ func TestCodesAreDocumented(t *testing.T) {
 		{spec.ImportFriends, codeSNSFriendLimit, spec.ClassLimit},
 		{spec.ImportFriends, codeSNSListLimit, spec.ClassLimit},
 		{spec.ListGroupIDs, codeGroupAnswerLimit, spec.ClassLimit},
+		{spec.AddFriends, codeSNSNoAccount, spec.ClassNotFound},
+		{spec.AddFriends, codeSNSConflict, spec.ClassConflict},
+		{spec.AddFriends, codeSNSFriendLimit, spec.ClassLimit},
+		{spec.AddFriends, codeSNSListLimit, spec.ClassLimit},
+		{spec.AddFriends, codeSNSAddForbidden, spec.ClassConflict},
+		{spec.AddFriends, codeSNSPeerFriendLimit, spec.ClassLimit},
+		{spec.AddFriends, codeSNSInMyBlocklist, spec.ClassConflict},
+		{spec.AddFriends, codeSNSDeniesAll, spec.ClassConflict},
+		{spec.AddFriends, codeSNSInTheirBlocklist, spec.ClassConflict},
+		{spec.AddFriends, codeSNSPending, spec.ClassConflict},
+		{spec.UpdateFriends, codeSNSNoAccount, spec.ClassNotFound},
+		{spec.UpdateFriends, codeSNSConflict, spec.ClassConflict},
+		{spec.UpdateFriends, codeSNSListLimit, spec.ClassLimit},
+		{spec.DeleteFriends, codeSNSNoAccount, spec.ClassNotFound},
+		{spec.DeleteFriends, codeSNSDeleteNotFriend, spec.ClassConflict},
+		{spec.DeleteAllFriends, codeSNSNoAccount, spec.ClassNotFound},
+		{spec.CheckFriends, codeSNSNoAccount, spec.ClassNotFound},
+		{spec.ListFriends, codeSNSNoAccount, spec.ClassNotFound},
+		{spec.BlockAccounts, codeSNSNoAccount, spec.ClassNotFound},
+		{spec.BlockAccounts, codeSNSBlocklistFull, spec.ClassLimit},
+		{spec.UnblockAccounts, codeSNSNoAccount, spec.ClassNotFound},
+		{spec.ListBlocked, codeSNSNoAccount, spec.ClassNotFound},
+		{spec.CheckBlocked, codeSNSNoAccount, spec.ClassNotFound},
+		{spec.AddFriendLists, codeSNSNoAccount, spec.ClassNotFound},
+		{spec.AddFriendLists, codeSNSListLimit, spec.ClassLimit},
+		{spec.AddFriendLists, codeSNSListNotFriend, spec.ClassConflict},
+		{spec.DeleteFriendLists, codeSNSNoAccount, spec.ClassNotFound},
+	}
+	// Every operation of the family answers 30001 as its bad-parameter
+	// code (the per-item refusals the pages give 30001 use it).
+	ev, err := loadEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range spec.Operations {
+		if o.Family == "sns" && ev.codes[o.ID].badRequest != 30001 {
+			t.Errorf("%s: bad-parameter code %d, want 30001", o.ID, ev.codes[o.ID].badRequest)
+		}
 	}
 	for _, o := range ops {
 		if e, ok := o.op.Errors[o.code]; !ok || e.Class != o.class {

@@ -293,7 +293,7 @@ func TestImportFriends(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := gen.ImportFriendsResponse{ActionStatus: gen.ActionStatusOK, ErrorInfo: ptr(""), ErrorDisplay: ptr(""),
-		ResultItem: []gen.ImportResult{
+		ResultItem: []gen.FriendResult{
 			{ToAccount: "frank", ResultInfo: ptr("")},
 			{ToAccount: "ghost", ResultCode: 30003, ResultInfo: ptr("Err_SNS_FriendImport_Account_Not_Exist")},
 			{ToAccount: "dave", ResultCode: 30001, ResultInfo: ptr("Err_SNS_FriendImport_Add_Self")},

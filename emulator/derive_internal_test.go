@@ -135,3 +135,39 @@ func TestCustomProfileTagsFollowCustomFriendTags(t *testing.T) {
 		t.Error("a list value was taken for a custom profile tag")
 	}
 }
+
+// TestListFriendsOrderIsComplete: friend_get answers every standard
+// friend tag of the document, each once.
+func TestListFriendsOrderIsComplete(t *testing.T) {
+	if len(listFriendsOrder) != len(friendTags) {
+		t.Errorf("listFriendsOrder has %d tags, the document %d", len(listFriendsOrder), len(friendTags))
+	}
+	for _, name := range listFriendsOrder {
+		if _, ok := friendTags[name]; !ok {
+			t.Errorf("%s is not a standard friend tag of the document", name)
+		}
+	}
+	if len(uniq(listFriendsOrder)) != len(listFriendsOrder) {
+		t.Errorf("listFriendsOrder repeats a tag: %v", listFriendsOrder)
+	}
+}
+
+// TestFriendAddReadsTheDocumentsTags: the profile values friend_add
+// decides by are values of the document's enums.
+func TestFriendAddReadsTheDocumentsTags(t *testing.T) {
+	for name, values := range map[string][]string{
+		tagAllowType:       {allowNeedConfirm, allowAny, allowDenyAny},
+		tagAdminForbidType: {adminForbidSendOut},
+	} {
+		tg := profileTags[name]
+		if tg == nil {
+			t.Errorf("%s is not a standard profile tag", name)
+			continue
+		}
+		for _, v := range values {
+			if !slices.Contains(tg.Enum, v) {
+				t.Errorf("%s: %s is not in its enum %v", name, v, tg.Enum)
+			}
+		}
+	}
+}

@@ -24,11 +24,13 @@
 // writes operations.gen.go from the document: one method of
 // gen.StrictServerInterface per operation, which runs the operation's
 // hand-written behaviour or, when it has none, a generic fallback. The
-// behaviours are organised by family of the API, a file each that owns
-// its part of the state and registers its behaviours: accounts.go and
-// profiles.go (the accounts and their profile tags; no operation yet),
-// sns.go (the relationship chain: friends and friend lists) and
-// groups.go (groups).
+// behaviours are organised by family of the API, each owning its part of
+// the state and registering its behaviours: accounts.go (the accounts),
+// profiles.go (their profile tags), sns.go with sns_friends.go,
+// sns_lists.go and sns_blocklist.go (the relationship chain: friends,
+// friend lists and blocklists) and groups.go (groups). Every operation
+// of the document has a behaviour; the accounts and profiles families
+// document theirs in their files.
 //
 // The fallback answers a request that has passed authentication, the
 // call rate and validation against the document with the document's
@@ -64,6 +66,89 @@
 //   - v4/sns/friend_import (ImportFriends): up to 1000 items, each with its
 //     own ResultCode; re-importing an existing friend updates it.
 //
+// The relationship chain (the sns family) is one state that every sns
+// operation reads and changes: each account's one-way friends (with
+// their standard and custom friend tags), its friend lists and its
+// blocklist. A two-way friendship is two one-way relations. Every call
+// that names an account that does not exist as From_Account fails as a
+// whole with 30003; an item naming a To_Account that does not exist
+// fails with 30003 (friend_get_list: 30001, as before). In the order
+// each checks them:
+//
+//   - v4/sns/friend_add (AddFriends): per item 30001 for an item that
+//     breaks its schema or a byte limit, the account itself or an
+//     existing friend; 30003; 30515 (To_Account is on From_Account's
+//     blocklist) or 30525 (the reverse), even for a force-add. Then,
+//     unless ForceAddFlags is 1: 30009 when From_Account's
+//     Tag_Profile_IM_AdminForbidType is AdminForbid_Type_SendOut, and
+//     To_Account's Tag_Profile_IM_AllowType decides: AllowAny adds,
+//     DenyAny gives 30516, NeedConfirm (the default when the tag is not
+//     set) gives 30539, the request pending and no relation made (the
+//     emulator keeps no pending requests). Then 30010 (From_Account has
+//     3000 friends), 30014 (Add_Type_Both: so has To_Account) and 30011
+//     (GroupName would make a 33rd list). Add_Type_Both (the default)
+//     also makes To_Account's relation to From_Account, with the same
+//     AddSource and AddWording, unless it exists; AddTime is the
+//     emulator's clock.
+//   - v4/sns/friend_update (UpdateFriends): Tag_SNS_IM_Remark (a string
+//     of at most 96 bytes; RemarkTime becomes now), Tag_SNS_IM_Group (an
+//     array of list names that replaces the friend's lists, creating new
+//     ones) and custom friend tags (strings or integers); all of an item
+//     or nothing. Per item 30001 for a value of the wrong type or over a
+//     byte limit and for an account that is not a friend, 30011 beyond
+//     32 lists.
+//   - v4/sns/friend_delete (DeleteFriends): Delete_Type_Single (the
+//     default) removes From_Account's relation, Delete_Type_Both both;
+//     an account that is not From_Account's friend gets 31704 (the
+//     operation's own code for exactly that case). Success answers
+//     ErrorInfo "0", as the vendor's sample does.
+//   - v4/sns/friend_delete_all (DeleteAllFriends): removes every friend
+//     (Delete_Type_Both: and their relations to From_Account); the lists
+//     stay, empty.
+//   - v4/sns/friend_check (CheckFriends): CheckResult_Type_BothWay,
+//     AWithB, BWithA or NoRelation (CheckResult_Type_Single: AWithB or
+//     NoRelation).
+//   - v4/sns/friend_get (ListFriends): pages of at most 500 friends (the
+//     newest vendor page's page size), in the order they became friends,
+//     each with all its standard friend tags (AddSource, AddWording,
+//     Remark, RemarkTime, Group, AddTime) and custom ones (by name);
+//     NextStartIndex, and CompleteFlag 1 with NextStartIndex 0 on the
+//     last page. StandardSequence and CustomSequence move with every call
+//     that changes that data (adding or removing friends moves both); a
+//     request that sends back the current, non-zero value gets the
+//     friends without that data.
+//   - v4/sns/black_list_add (BlockAccounts): per item 30001 for the
+//     account itself or one blocked already, 30003, 30013 beyond 1000
+//     blocked; blocking removes the friendship both ways. A blocked pair
+//     is never friends: friend_add refuses it, friend_import fails the
+//     item with 30001 (the document gives import no blocklist code).
+//   - v4/sns/black_list_delete (UnblockAccounts): 30001 for an account
+//     that is not blocked.
+//   - v4/sns/black_list_get (ListBlocked): MaxLimited accounts from
+//     StartIndex on, in the order blocked, with AddBlackTimeStamp; the
+//     answer's StartIndex is the next page's, 0 after the last.
+//     CurrentSequence (the newer spelling only) moves with every change
+//     of the blocklist; LastSequence is not used.
+//   - v4/sns/black_list_check (CheckBlocked): BlackCheckResult_Type_BothWay,
+//     AWithB, BWithA or NO (BlackCheckResult_Type_Single: AWithB or NO).
+//   - v4/sns/group_add (AddFriendLists): creates the lists and puts the
+//     friends of To_Account in each (32216 for one that is not a friend;
+//     ResultItem only with To_Account). A name that is a list already or
+//     given twice fails the call with 30001, a 33rd list with 30011,
+//     changing nothing.
+//   - v4/sns/group_delete (DeleteFriendLists): deletes the lists and
+//     takes them out of every friend's Tag_SNS_IM_Group; a list that does
+//     not exist fails the call with 30001, changing nothing. Success
+//     answers ErrorInfo "0", as the vendor's sample does.
+//
+// Every call that changes the friend lists or their members moves
+// CurrentSequence (group_get, group_add, group_delete) once. friend_add,
+// friend_update and friend_import for an account whose friend_import is
+// still running fail as a whole with 30008. Deleting an account
+// (account_delete) removes everything of it from the relationship chain:
+// its friends, lists and blocklist, and every other account's relations
+// to it and blocks of it.
+//
 // # Authentication
 //
 // Every call carries sdkappid, identifier, usersig, random and
@@ -97,22 +182,23 @@
 // empty or unparsable body, or one over 8 MiB, gets 60003; a body that
 // breaks the request schema in openapi/ gets the operation's
 // bad-parameter code, 30001 for sns and 10004 for group, with the schema
-// problems in ErrorInfo. A friend_import item that breaks its schema (a
-// malformed AddSource, an unknown field) or a byte limit the schema
-// counts in characters (a To_Account over 32 bytes, a Remark over 96, an
-// AddWording over 256, a list name over 30) fails alone with 30001, as
-// long as the body still decodes and the item's To_Account passes its
-// schema (at most 32 characters). A request for no known path gets
+// problems in ErrorInfo. An item of friend_import, friend_add or
+// friend_update that breaks its schema (a malformed AddSource, an
+// unknown field, a tag friend_update cannot set) or a byte limit the
+// schema counts in characters (a To_Account over 32 bytes, a Remark over
+// 96, an AddWording over 256, a list name over 30) fails alone with
+// 30001, as long as the body still decodes and the item's To_Account
+// passes its schema (at most 32 characters). A request for no known path gets
 // 60009, a known path with another method 60002. FAIL answers carry only
 // ActionStatus, ErrorCode and ErrorInfo, as the service's may.
 //
 // friend_import's item codes: 30003 unknown To_Account; 30001 the
 // account itself, a To_Account seen earlier in the same request, or a
 // malformed item; 30010 a new friend beyond 3000; 30011 lists that would
-// take From_Account beyond 32 friend lists. An unknown From_Account fails
-// the whole call with 30003 (all three sns operations), and a second
-// import for a From_Account whose import is still running fails with
-// 30008.
+// take From_Account beyond 32 friend lists; 30001 a pair that a
+// blocklist separates. An unknown From_Account fails the whole call with
+// 30003 (every sns operation), and a second import for a From_Account
+// whose import is still running fails with 30008.
 //
 // The codes, their classes, the call rates, the limits, the standard tags
 // and the group type renames come from internal/spec, which go generate
@@ -147,8 +233,8 @@
 // # Seed
 //
 // The state (accounts with profile tags, groups with their type, one-way
-// friends) comes from a [Seed], in Go or in JSON ([LoadSeed]), in the
-// API's own shapes:
+// friends, blocklists) comes from a [Seed], in Go or in JSON
+// ([LoadSeed]), in the API's own shapes:
 //
 //	{
 //	  "Accounts": [
@@ -156,14 +242,16 @@
 //	      {"Tag": "Tag_Profile_IM_Nick", "Value": "Alice"},
 //	      {"Tag": "Tag_Profile_IM_Level", "Value": 3},
 //	      {"Tag": "Tag_Profile_Custom_Hobby", "Value": "chess"}]},
-//	    {"UserID": "bob"}
+//	    {"UserID": "bob"},
+//	    {"UserID": "mallory"}
 //	  ],
 //	  "Groups": [{"GroupId": "@TGS#1", "Type": "Public"}],
 //	  "Friends": {
 //	    "alice": [{"To_Account": "bob", "AddSource": "AddSource_Type_Web",
 //	               "GroupName": ["work"], "Remark": "Bobby",
 //	               "CustomItem": [{"Tag": "Tag_SNS_Custom_Rank", "Value": 1}]}]
-//	  }
+//	  },
+//	  "Blocklists": {"alice": ["mallory"]}
 //	}
 //
 // Accounts: UserID (at most 32 bytes, unique) and Profile, a list of
@@ -174,17 +262,22 @@
 // _Level, _Role, with strings or 32-bit unsigned integers as the vendor
 // types them (spec.Tags, from x-tim-tags); custom tags
 // Tag_Profile_Custom_ and a name as a custom friend tag's (up to 8
-// letters), string or integer. Groups: GroupId (unique; any length, so that long IDs can
-// reach the 1 MB cap) and Type, one of Public, Private, Work, ChatRoom,
-// Meeting, AVChatRoom, BChatRoom, Community; they page in seed order.
-// Friends: From_Account → a list of friend_import's AddFriendItem,
-// checked against its schema (spec.CheckAddFriendItem, byte lengths
-// included), naming seed accounts;
-// AddTime defaults to the time of loading. Loading is strict: unknown
-// fields, trailing data, values of the wrong type and references to
-// unknown accounts are errors that name the item. [GenerateGroups] makes
-// thousands of realistic groups for paging; [SampleSeed] is the demo's
-// data.
+// letters), string or integer. Groups: GroupId (unique; any length, so
+// that long IDs can reach the 1 MB cap) and Type, one of Public,
+// Private, Work, ChatRoom, Meeting, AVChatRoom, BChatRoom, Community;
+// they page in seed order. Friends: From_Account → a list of
+// friend_import's AddFriendItem, checked against its schema
+// (spec.CheckAddFriendItem, byte lengths included), naming seed
+// accounts; a two-way friendship is an item on each side; AddTime
+// defaults to the time of loading. Blocklists: From_Account → the
+// accounts it blocks (black_list_add's To_Account), in the order
+// blocked, at most 1000, each once, never itself, stamped with the time
+// of loading; they are applied before the friends, and a friend item
+// whose pair a blocklist separates (either way) is an error. Loading is
+// strict: unknown fields, trailing data, values of the wrong type and
+// references to unknown accounts are errors that name the item.
+// [GenerateGroups] makes thousands of realistic groups for paging;
+// [SampleSeed] is the demo's data.
 //
 // # Serving
 //
@@ -199,16 +292,19 @@
 // # Hostile input
 //
 // Request lists may be as long as the 8 MiB body allows: every handler
-// works in time proportional to the request and its answer (names are
-// de-duplicated with sets, and each distinct friend of a friend_get_list
-// costs the smaller of its TagList and the friend's own tags). When an
+// works in time proportional to the request, its answer and the
+// relations it changes (names are de-duplicated with sets, each distinct
+// friend of a friend_get_list costs the smaller of its TagList and the
+// friend's own tags, and the relationship chain keeps indexes both ways,
+// so that the other side of a relation, and every relation to a deleted
+// account, is found without a search through all accounts). When an
 // answer cannot be written because the client has gone, the call still
 // counts with the code it had (its changes were made) and as undelivered
 // in [Stats].
 //
 // # Inspection
 //
-// [Emulator.Friends] and [Emulator.Stats] return consistent copies for
-// tests; [Emulator.Apply] and [Emulator.AddAccounts] add data while it
+// [Emulator.Friends], [Emulator.Blocked] and [Emulator.Stats] return
+// consistent copies for tests; [Emulator.Apply] and [Emulator.AddAccounts] add data while it
 // runs.
 package emulator

@@ -53,9 +53,11 @@ type Config struct {
 	Rates map[string]float64
 	// Faults configures fault injection; the zero value injects nothing.
 	Faults Faults
-	// Now is the clock for UserSig checks, call rates and the times
-	// friend_import records; default time.Now. Tests pass a fake clock.
-	// It must be safe for concurrent use.
+	// Now is the clock for UserSig checks, call rates and the times the
+	// state records (friend_import's and friend_add's AddTime, a remark's
+	// RemarkTime, black_list_add's AddBlackTimeStamp, a seed's defaults);
+	// default time.Now. Tests pass a fake clock. It must be safe for
+	// concurrent use.
 	Now func() time.Time
 	// Logger receives one line per call (operation, identifier, code,
 	// duration, any injected fault, and stateful=false for a call the
@@ -131,6 +133,7 @@ func New(cfg Config) (*Emulator, error) {
 	if e.now == nil {
 		e.now = time.Now
 	}
+	e.accounts.e, e.profiles.e = e, e
 	e.sns, e.groups = newSNSFamily(e), newGroupFamily(e)
 	for _, f := range e.families() {
 		f.register(&e.behaviours)
@@ -211,7 +214,7 @@ type callInfo struct {
 	rateLimited bool
 	undelivered bool           // the answer's writing failed: the client had gone
 	fallback    bool           // the generic fallback answered: not stateful
-	itemErrs    map[int]string // ImportFriends: items that broke the schema
+	itemErrs    map[int]string // batch items that broke the schema (classify), by index
 }
 
 // trackingWriter notes whether an answer has been started, so that an
@@ -436,21 +439,23 @@ func (e *Emulator) verifyUserSig(userSig, identifier string) error {
 // maxSigCache bounds the verified-UserSig cache; it is emptied when full.
 const maxSigCache = 4096
 
-// classify sorts the schema errors of a request body. For friend_import,
-// errors inside one item of its batch (AddFriendItem), other than in its
-// key (To_Account), fail that item only, with 30001, as long as the body
-// still decodes; everything else fails the whole request, described by
-// whole.
+// classify sorts the schema errors of a request body. For the batch
+// writes whose items are objects with a key (batchItemKeys:
+// friend_import, friend_add, friend_update), errors inside one item of
+// the batch, other than in its key, fail that item only, with the
+// bad-parameter code, as long as the body still decodes and the item has
+// its key; everything else fails the whole request, described by whole.
 func (e *Emulator) classify(op string, err error, body []byte) (items map[int]string, whole string) {
 	leaves, all := schemaErrors(err)
-	if !all || len(leaves) == 0 || op != spec.ImportFriends.ID {
+	keysOf := batchItemKeys[op]
+	if !all || len(leaves) == 0 || keysOf == nil {
 		return nil, schemaErrorText(err)
 	}
-	var req gen.ImportFriendsRequest
-	if json.Unmarshal(body, &req) != nil {
+	keys, ok := keysOf(body)
+	if !ok {
 		return nil, schemaErrorText(err)
 	}
-	batch := spec.ImportFriends.Batch
+	batch := spec.ByID(op).Batch
 	items = map[int]string{}
 	for _, se := range leaves {
 		ptr := se.JSONPointer()
@@ -458,7 +463,7 @@ func (e *Emulator) classify(op string, err error, body []byte) (items map[int]st
 			return nil, schemaErrorText(err)
 		}
 		i, convErr := strconv.Atoi(ptr[1])
-		if convErr != nil || i < 0 || i >= len(req.AddFriendItem) || req.AddFriendItem[i].ToAccount == "" {
+		if convErr != nil || i < 0 || i >= len(keys) || keys[i] == "" {
 			return nil, schemaErrorText(err)
 		}
 		if _, dup := items[i]; !dup {
@@ -466,6 +471,37 @@ func (e *Emulator) classify(op string, err error, body []byte) (items map[int]st
 		}
 	}
 	return items, ""
+}
+
+// batchItemKeys are the operations whose batch items fail one by one
+// when they break the schema (see classify), with a function that
+// decodes a body of the operation and returns the key of each item, or
+// false when the body does not decode. The behaviours of these
+// operations read callInfo.itemErrs.
+var batchItemKeys = map[string]func(body []byte) ([]string, bool){
+	spec.ImportFriends.ID: itemKeys(func(r *gen.ImportFriendsRequest) []gen.AddFriendItem { return r.AddFriendItem },
+		func(it *gen.AddFriendItem) string { return it.ToAccount }),
+	spec.AddFriends.ID: itemKeys(func(r *gen.AddFriendsRequest) []gen.FriendAddItem { return r.AddFriendItem },
+		func(it *gen.FriendAddItem) string { return it.ToAccount }),
+	spec.UpdateFriends.ID: itemKeys(func(r *gen.UpdateFriendsRequest) []gen.FriendUpdateItem { return r.UpdateItem },
+		func(it *gen.FriendUpdateItem) string { return it.ToAccount }),
+}
+
+// itemKeys makes a batchItemKeys function for a request type R whose
+// batch items are I.
+func itemKeys[R, I any](items func(*R) []I, key func(*I) string) func([]byte) ([]string, bool) {
+	return func(body []byte) ([]string, bool) {
+		var req R
+		if json.Unmarshal(body, &req) != nil {
+			return nil, false
+		}
+		its := items(&req)
+		keys := make([]string, len(its))
+		for i := range its {
+			keys[i] = key(&its[i])
+		}
+		return keys, true
+	}
 }
 
 // failAnswer is the body of a FAIL answer: only the three fields every

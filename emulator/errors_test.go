@@ -19,8 +19,10 @@ import (
 // familyCodes are the permission and bad-parameter codes the emulator
 // answers for each family of the document.
 var familyCodes = map[string]struct{ notAdmin, badParam int }{
-	"sns":   {30004, 30001},
-	"group": {10007, 10004},
+	"sns":     {30004, 30001},
+	"group":   {10007, 10004},
+	"account": {70403, 70402},
+	"profile": {40004, 40001},
 }
 
 // opCall is an operation of the document with a valid body (its first
@@ -222,7 +224,7 @@ func TestBadRequests(t *testing.T) {
 		}
 	})
 	t.Run("unknown API", func(t *testing.T) {
-		status, raw := c.postRaw("/v4/sns/friend_delete_all", nil, `{}`)
+		status, raw := c.postRaw("/v4/sns/friend_nosuch", nil, `{}`)
 		if status != 200 || codeOf(t, raw) != 60009 {
 			t.Errorf("HTTP %d %s, want 200 and 60009", status, raw)
 		}

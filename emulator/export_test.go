@@ -5,8 +5,9 @@ import (
 	"reflect"
 )
 
-// SetImportHook makes every friend_import call fn after it has taken its
-// account's write lock and before it changes anything (tests only).
+// SetImportHook makes every friend_import call fn after it has marked its
+// account busy (a friend_import, friend_add or friend_update for it then
+// gets 30008) and before it changes anything (tests only).
 func (e *Emulator) SetImportHook(fn func(from string)) {
 	e.SetImportHookContext(func(_ context.Context, from string) { fn(from) })
 }

@@ -17,10 +17,50 @@ import (
 type behaviours struct {
 	// ListGroupIDs serves /v4/group_open_http_svc/get_appid_group_list.
 	ListGroupIDs func(context.Context, gen.ListGroupIDsRequestObject) (gen.ListGroupIDsResponseObject, error)
+	// CheckAccounts serves /v4/im_open_login_svc/account_check.
+	CheckAccounts func(context.Context, gen.CheckAccountsRequestObject) (gen.CheckAccountsResponseObject, error)
+	// DeleteAccounts serves /v4/im_open_login_svc/account_delete.
+	DeleteAccounts func(context.Context, gen.DeleteAccountsRequestObject) (gen.DeleteAccountsResponseObject, error)
+	// ImportAccount serves /v4/im_open_login_svc/account_import.
+	ImportAccount func(context.Context, gen.ImportAccountRequestObject) (gen.ImportAccountResponseObject, error)
+	// KickAccount serves /v4/im_open_login_svc/kick.
+	KickAccount func(context.Context, gen.KickAccountRequestObject) (gen.KickAccountResponseObject, error)
+	// ImportAccounts serves /v4/im_open_login_svc/multiaccount_import.
+	ImportAccounts func(context.Context, gen.ImportAccountsRequestObject) (gen.ImportAccountsResponseObject, error)
+	// GetOnlineStatus serves /v4/openim/query_online_status.
+	GetOnlineStatus func(context.Context, gen.GetOnlineStatusRequestObject) (gen.GetOnlineStatusResponseObject, error)
+	// GetProfiles serves /v4/profile/portrait_get.
+	GetProfiles func(context.Context, gen.GetProfilesRequestObject) (gen.GetProfilesResponseObject, error)
+	// SetProfile serves /v4/profile/portrait_set.
+	SetProfile func(context.Context, gen.SetProfileRequestObject) (gen.SetProfileResponseObject, error)
+	// BlockAccounts serves /v4/sns/black_list_add.
+	BlockAccounts func(context.Context, gen.BlockAccountsRequestObject) (gen.BlockAccountsResponseObject, error)
+	// CheckBlocked serves /v4/sns/black_list_check.
+	CheckBlocked func(context.Context, gen.CheckBlockedRequestObject) (gen.CheckBlockedResponseObject, error)
+	// UnblockAccounts serves /v4/sns/black_list_delete.
+	UnblockAccounts func(context.Context, gen.UnblockAccountsRequestObject) (gen.UnblockAccountsResponseObject, error)
+	// ListBlocked serves /v4/sns/black_list_get.
+	ListBlocked func(context.Context, gen.ListBlockedRequestObject) (gen.ListBlockedResponseObject, error)
+	// AddFriends serves /v4/sns/friend_add.
+	AddFriends func(context.Context, gen.AddFriendsRequestObject) (gen.AddFriendsResponseObject, error)
+	// CheckFriends serves /v4/sns/friend_check.
+	CheckFriends func(context.Context, gen.CheckFriendsRequestObject) (gen.CheckFriendsResponseObject, error)
+	// DeleteFriends serves /v4/sns/friend_delete.
+	DeleteFriends func(context.Context, gen.DeleteFriendsRequestObject) (gen.DeleteFriendsResponseObject, error)
+	// DeleteAllFriends serves /v4/sns/friend_delete_all.
+	DeleteAllFriends func(context.Context, gen.DeleteAllFriendsRequestObject) (gen.DeleteAllFriendsResponseObject, error)
+	// ListFriends serves /v4/sns/friend_get.
+	ListFriends func(context.Context, gen.ListFriendsRequestObject) (gen.ListFriendsResponseObject, error)
 	// GetFriends serves /v4/sns/friend_get_list.
 	GetFriends func(context.Context, gen.GetFriendsRequestObject) (gen.GetFriendsResponseObject, error)
 	// ImportFriends serves /v4/sns/friend_import.
 	ImportFriends func(context.Context, gen.ImportFriendsRequestObject) (gen.ImportFriendsResponseObject, error)
+	// UpdateFriends serves /v4/sns/friend_update.
+	UpdateFriends func(context.Context, gen.UpdateFriendsRequestObject) (gen.UpdateFriendsResponseObject, error)
+	// AddFriendLists serves /v4/sns/group_add.
+	AddFriendLists func(context.Context, gen.AddFriendListsRequestObject) (gen.AddFriendListsResponseObject, error)
+	// DeleteFriendLists serves /v4/sns/group_delete.
+	DeleteFriendLists func(context.Context, gen.DeleteFriendListsRequestObject) (gen.DeleteFriendListsResponseObject, error)
 	// GetFriendLists serves /v4/sns/group_get.
 	GetFriendLists func(context.Context, gen.GetFriendListsRequestObject) (gen.GetFriendListsResponseObject, error)
 }
@@ -29,10 +69,30 @@ type behaviours struct {
 // operationId, whether it has a behaviour.
 func (b *behaviours) stateful() map[string]bool {
 	return map[string]bool{
-		"ListGroupIDs":   b.ListGroupIDs != nil,
-		"GetFriends":     b.GetFriends != nil,
-		"ImportFriends":  b.ImportFriends != nil,
-		"GetFriendLists": b.GetFriendLists != nil,
+		"ListGroupIDs":      b.ListGroupIDs != nil,
+		"CheckAccounts":     b.CheckAccounts != nil,
+		"DeleteAccounts":    b.DeleteAccounts != nil,
+		"ImportAccount":     b.ImportAccount != nil,
+		"KickAccount":       b.KickAccount != nil,
+		"ImportAccounts":    b.ImportAccounts != nil,
+		"GetOnlineStatus":   b.GetOnlineStatus != nil,
+		"GetProfiles":       b.GetProfiles != nil,
+		"SetProfile":        b.SetProfile != nil,
+		"BlockAccounts":     b.BlockAccounts != nil,
+		"CheckBlocked":      b.CheckBlocked != nil,
+		"UnblockAccounts":   b.UnblockAccounts != nil,
+		"ListBlocked":       b.ListBlocked != nil,
+		"AddFriends":        b.AddFriends != nil,
+		"CheckFriends":      b.CheckFriends != nil,
+		"DeleteFriends":     b.DeleteFriends != nil,
+		"DeleteAllFriends":  b.DeleteAllFriends != nil,
+		"ListFriends":       b.ListFriends != nil,
+		"GetFriends":        b.GetFriends != nil,
+		"ImportFriends":     b.ImportFriends != nil,
+		"UpdateFriends":     b.UpdateFriends != nil,
+		"AddFriendLists":    b.AddFriendLists != nil,
+		"DeleteFriendLists": b.DeleteFriendLists != nil,
+		"GetFriendLists":    b.GetFriendLists != nil,
 	}
 }
 
@@ -48,6 +108,142 @@ func (d dispatch) ListGroupIDs(ctx context.Context, req gen.ListGroupIDsRequestO
 		return f(ctx, req)
 	}
 	return d.e.fallback(ctx, "ListGroupIDs")
+}
+
+// CheckAccounts serves /v4/im_open_login_svc/account_check: Check whether up to 100 accounts per call are imported.
+func (d dispatch) CheckAccounts(ctx context.Context, req gen.CheckAccountsRequestObject) (gen.CheckAccountsResponseObject, error) {
+	if f := d.e.behaviours.CheckAccounts; f != nil {
+		return f(ctx, req)
+	}
+	return d.e.fallback(ctx, "CheckAccounts")
+}
+
+// DeleteAccounts serves /v4/im_open_login_svc/account_delete: Delete up to 100 accounts per call, with all their data.
+func (d dispatch) DeleteAccounts(ctx context.Context, req gen.DeleteAccountsRequestObject) (gen.DeleteAccountsResponseObject, error) {
+	if f := d.e.behaviours.DeleteAccounts; f != nil {
+		return f(ctx, req)
+	}
+	return d.e.fallback(ctx, "DeleteAccounts")
+}
+
+// ImportAccount serves /v4/im_open_login_svc/account_import: Import one account, with its nickname and profile photo.
+func (d dispatch) ImportAccount(ctx context.Context, req gen.ImportAccountRequestObject) (gen.ImportAccountResponseObject, error) {
+	if f := d.e.behaviours.ImportAccount; f != nil {
+		return f(ctx, req)
+	}
+	return d.e.fallback(ctx, "ImportAccount")
+}
+
+// KickAccount serves /v4/im_open_login_svc/kick: Invalidate one account's login state.
+func (d dispatch) KickAccount(ctx context.Context, req gen.KickAccountRequestObject) (gen.KickAccountResponseObject, error) {
+	if f := d.e.behaviours.KickAccount; f != nil {
+		return f(ctx, req)
+	}
+	return d.e.fallback(ctx, "KickAccount")
+}
+
+// ImportAccounts serves /v4/im_open_login_svc/multiaccount_import: Import up to 100 accounts per call.
+func (d dispatch) ImportAccounts(ctx context.Context, req gen.ImportAccountsRequestObject) (gen.ImportAccountsResponseObject, error) {
+	if f := d.e.behaviours.ImportAccounts; f != nil {
+		return f(ctx, req)
+	}
+	return d.e.fallback(ctx, "ImportAccounts")
+}
+
+// GetOnlineStatus serves /v4/openim/query_online_status: Query the login status of up to 500 accounts per call.
+func (d dispatch) GetOnlineStatus(ctx context.Context, req gen.GetOnlineStatusRequestObject) (gen.GetOnlineStatusResponseObject, error) {
+	if f := d.e.behaviours.GetOnlineStatus; f != nil {
+		return f(ctx, req)
+	}
+	return d.e.fallback(ctx, "GetOnlineStatus")
+}
+
+// GetProfiles serves /v4/profile/portrait_get: Pull profile tags of accounts, friends or not.
+func (d dispatch) GetProfiles(ctx context.Context, req gen.GetProfilesRequestObject) (gen.GetProfilesResponseObject, error) {
+	if f := d.e.behaviours.GetProfiles; f != nil {
+		return f(ctx, req)
+	}
+	return d.e.fallback(ctx, "GetProfiles")
+}
+
+// SetProfile serves /v4/profile/portrait_set: Set standard and custom profile tags of one account.
+func (d dispatch) SetProfile(ctx context.Context, req gen.SetProfileRequestObject) (gen.SetProfileResponseObject, error) {
+	if f := d.e.behaviours.SetProfile; f != nil {
+		return f(ctx, req)
+	}
+	return d.e.fallback(ctx, "SetProfile")
+}
+
+// BlockAccounts serves /v4/sns/black_list_add: Add accounts to From_Account's blocklist.
+func (d dispatch) BlockAccounts(ctx context.Context, req gen.BlockAccountsRequestObject) (gen.BlockAccountsResponseObject, error) {
+	if f := d.e.behaviours.BlockAccounts; f != nil {
+		return f(ctx, req)
+	}
+	return d.e.fallback(ctx, "BlockAccounts")
+}
+
+// CheckBlocked serves /v4/sns/black_list_check: Check the blocklist relation between From_Account and each of up to 1000 accounts.
+func (d dispatch) CheckBlocked(ctx context.Context, req gen.CheckBlockedRequestObject) (gen.CheckBlockedResponseObject, error) {
+	if f := d.e.behaviours.CheckBlocked; f != nil {
+		return f(ctx, req)
+	}
+	return d.e.fallback(ctx, "CheckBlocked")
+}
+
+// UnblockAccounts serves /v4/sns/black_list_delete: Remove accounts from From_Account's blocklist.
+func (d dispatch) UnblockAccounts(ctx context.Context, req gen.UnblockAccountsRequestObject) (gen.UnblockAccountsResponseObject, error) {
+	if f := d.e.behaviours.UnblockAccounts; f != nil {
+		return f(ctx, req)
+	}
+	return d.e.fallback(ctx, "UnblockAccounts")
+}
+
+// ListBlocked serves /v4/sns/black_list_get: Pull From_Account's blocklist, page by page.
+func (d dispatch) ListBlocked(ctx context.Context, req gen.ListBlockedRequestObject) (gen.ListBlockedResponseObject, error) {
+	if f := d.e.behaviours.ListBlocked; f != nil {
+		return f(ctx, req)
+	}
+	return d.e.fallback(ctx, "ListBlocked")
+}
+
+// AddFriends serves /v4/sns/friend_add: Add friends to From_Account's friend list, one-way or two-way.
+func (d dispatch) AddFriends(ctx context.Context, req gen.AddFriendsRequestObject) (gen.AddFriendsResponseObject, error) {
+	if f := d.e.behaviours.AddFriends; f != nil {
+		return f(ctx, req)
+	}
+	return d.e.fallback(ctx, "AddFriends")
+}
+
+// CheckFriends serves /v4/sns/friend_check: Check the friend relation between From_Account and each of up to 1000 accounts.
+func (d dispatch) CheckFriends(ctx context.Context, req gen.CheckFriendsRequestObject) (gen.CheckFriendsResponseObject, error) {
+	if f := d.e.behaviours.CheckFriends; f != nil {
+		return f(ctx, req)
+	}
+	return d.e.fallback(ctx, "CheckFriends")
+}
+
+// DeleteFriends serves /v4/sns/friend_delete: Delete friends of From_Account, one-way or two-way.
+func (d dispatch) DeleteFriends(ctx context.Context, req gen.DeleteFriendsRequestObject) (gen.DeleteFriendsResponseObject, error) {
+	if f := d.e.behaviours.DeleteFriends; f != nil {
+		return f(ctx, req)
+	}
+	return d.e.fallback(ctx, "DeleteFriends")
+}
+
+// DeleteAllFriends serves /v4/sns/friend_delete_all: Delete all friends of From_Account, with their standard and custom friend data.
+func (d dispatch) DeleteAllFriends(ctx context.Context, req gen.DeleteAllFriendsRequestObject) (gen.DeleteAllFriendsResponseObject, error) {
+	if f := d.e.behaviours.DeleteAllFriends; f != nil {
+		return f(ctx, req)
+	}
+	return d.e.fallback(ctx, "DeleteAllFriends")
+}
+
+// ListFriends serves /v4/sns/friend_get: Pull all friends of From_Account with their friend data, page by page.
+func (d dispatch) ListFriends(ctx context.Context, req gen.ListFriendsRequestObject) (gen.ListFriendsResponseObject, error) {
+	if f := d.e.behaviours.ListFriends; f != nil {
+		return f(ctx, req)
+	}
+	return d.e.fallback(ctx, "ListFriends")
 }
 
 // GetFriends serves /v4/sns/friend_get_list: Pull the data and profiles of specified friends.
@@ -66,6 +262,30 @@ func (d dispatch) ImportFriends(ctx context.Context, req gen.ImportFriendsReques
 	return d.e.fallback(ctx, "ImportFriends")
 }
 
+// UpdateFriends serves /v4/sns/friend_update: Update the relationship chain data of From_Account's friends in batches.
+func (d dispatch) UpdateFriends(ctx context.Context, req gen.UpdateFriendsRequestObject) (gen.UpdateFriendsResponseObject, error) {
+	if f := d.e.behaviours.UpdateFriends; f != nil {
+		return f(ctx, req)
+	}
+	return d.e.fallback(ctx, "UpdateFriends")
+}
+
+// AddFriendLists serves /v4/sns/group_add: Create friend lists for From_Account, optionally putting friends in them.
+func (d dispatch) AddFriendLists(ctx context.Context, req gen.AddFriendListsRequestObject) (gen.AddFriendListsResponseObject, error) {
+	if f := d.e.behaviours.AddFriendLists; f != nil {
+		return f(ctx, req)
+	}
+	return d.e.fallback(ctx, "AddFriendLists")
+}
+
+// DeleteFriendLists serves /v4/sns/group_delete: Delete friend lists of From_Account.
+func (d dispatch) DeleteFriendLists(ctx context.Context, req gen.DeleteFriendListsRequestObject) (gen.DeleteFriendListsResponseObject, error) {
+	if f := d.e.behaviours.DeleteFriendLists; f != nil {
+		return f(ctx, req)
+	}
+	return d.e.fallback(ctx, "DeleteFriendLists")
+}
+
 // GetFriendLists serves /v4/sns/group_get: Pull a user's friend lists, optionally with their members.
 func (d dispatch) GetFriendLists(ctx context.Context, req gen.GetFriendListsRequestObject) (gen.GetFriendListsResponseObject, error) {
 	if f := d.e.behaviours.GetFriendLists; f != nil {
@@ -77,11 +297,71 @@ func (d dispatch) GetFriendLists(ctx context.Context, req gen.GetFriendListsRequ
 // VisitListGroupIDsResponse writes the example as an answer of ListGroupIDs.
 func (a exampleAnswer) VisitListGroupIDsResponse(w http.ResponseWriter) error { return a.write(w) }
 
+// VisitCheckAccountsResponse writes the example as an answer of CheckAccounts.
+func (a exampleAnswer) VisitCheckAccountsResponse(w http.ResponseWriter) error { return a.write(w) }
+
+// VisitDeleteAccountsResponse writes the example as an answer of DeleteAccounts.
+func (a exampleAnswer) VisitDeleteAccountsResponse(w http.ResponseWriter) error { return a.write(w) }
+
+// VisitImportAccountResponse writes the example as an answer of ImportAccount.
+func (a exampleAnswer) VisitImportAccountResponse(w http.ResponseWriter) error { return a.write(w) }
+
+// VisitKickAccountResponse writes the example as an answer of KickAccount.
+func (a exampleAnswer) VisitKickAccountResponse(w http.ResponseWriter) error { return a.write(w) }
+
+// VisitImportAccountsResponse writes the example as an answer of ImportAccounts.
+func (a exampleAnswer) VisitImportAccountsResponse(w http.ResponseWriter) error { return a.write(w) }
+
+// VisitGetOnlineStatusResponse writes the example as an answer of GetOnlineStatus.
+func (a exampleAnswer) VisitGetOnlineStatusResponse(w http.ResponseWriter) error { return a.write(w) }
+
+// VisitGetProfilesResponse writes the example as an answer of GetProfiles.
+func (a exampleAnswer) VisitGetProfilesResponse(w http.ResponseWriter) error { return a.write(w) }
+
+// VisitSetProfileResponse writes the example as an answer of SetProfile.
+func (a exampleAnswer) VisitSetProfileResponse(w http.ResponseWriter) error { return a.write(w) }
+
+// VisitBlockAccountsResponse writes the example as an answer of BlockAccounts.
+func (a exampleAnswer) VisitBlockAccountsResponse(w http.ResponseWriter) error { return a.write(w) }
+
+// VisitCheckBlockedResponse writes the example as an answer of CheckBlocked.
+func (a exampleAnswer) VisitCheckBlockedResponse(w http.ResponseWriter) error { return a.write(w) }
+
+// VisitUnblockAccountsResponse writes the example as an answer of UnblockAccounts.
+func (a exampleAnswer) VisitUnblockAccountsResponse(w http.ResponseWriter) error { return a.write(w) }
+
+// VisitListBlockedResponse writes the example as an answer of ListBlocked.
+func (a exampleAnswer) VisitListBlockedResponse(w http.ResponseWriter) error { return a.write(w) }
+
+// VisitAddFriendsResponse writes the example as an answer of AddFriends.
+func (a exampleAnswer) VisitAddFriendsResponse(w http.ResponseWriter) error { return a.write(w) }
+
+// VisitCheckFriendsResponse writes the example as an answer of CheckFriends.
+func (a exampleAnswer) VisitCheckFriendsResponse(w http.ResponseWriter) error { return a.write(w) }
+
+// VisitDeleteFriendsResponse writes the example as an answer of DeleteFriends.
+func (a exampleAnswer) VisitDeleteFriendsResponse(w http.ResponseWriter) error { return a.write(w) }
+
+// VisitDeleteAllFriendsResponse writes the example as an answer of DeleteAllFriends.
+func (a exampleAnswer) VisitDeleteAllFriendsResponse(w http.ResponseWriter) error { return a.write(w) }
+
+// VisitListFriendsResponse writes the example as an answer of ListFriends.
+func (a exampleAnswer) VisitListFriendsResponse(w http.ResponseWriter) error { return a.write(w) }
+
 // VisitGetFriendsResponse writes the example as an answer of GetFriends.
 func (a exampleAnswer) VisitGetFriendsResponse(w http.ResponseWriter) error { return a.write(w) }
 
 // VisitImportFriendsResponse writes the example as an answer of ImportFriends.
 func (a exampleAnswer) VisitImportFriendsResponse(w http.ResponseWriter) error { return a.write(w) }
+
+// VisitUpdateFriendsResponse writes the example as an answer of UpdateFriends.
+func (a exampleAnswer) VisitUpdateFriendsResponse(w http.ResponseWriter) error { return a.write(w) }
+
+// VisitAddFriendListsResponse writes the example as an answer of AddFriendLists.
+func (a exampleAnswer) VisitAddFriendListsResponse(w http.ResponseWriter) error { return a.write(w) }
+
+// VisitDeleteFriendListsResponse writes the example as an answer of DeleteFriendLists.
+func (a exampleAnswer) VisitDeleteFriendListsResponse(w http.ResponseWriter) error { return a.write(w) }
 
 // VisitGetFriendListsResponse writes the example as an answer of GetFriendLists.
 func (a exampleAnswer) VisitGetFriendListsResponse(w http.ResponseWriter) error { return a.write(w) }
@@ -91,9 +371,49 @@ func answerCode(resp any) (int32, bool) {
 	switch v := resp.(type) {
 	case gen.ListGroupIDs200JSONResponse:
 		return v.ErrorCode, true
+	case gen.CheckAccounts200JSONResponse:
+		return v.ErrorCode, true
+	case gen.DeleteAccounts200JSONResponse:
+		return v.ErrorCode, true
+	case gen.ImportAccount200JSONResponse:
+		return v.ErrorCode, true
+	case gen.KickAccount200JSONResponse:
+		return v.ErrorCode, true
+	case gen.ImportAccounts200JSONResponse:
+		return v.ErrorCode, true
+	case gen.GetOnlineStatus200JSONResponse:
+		return v.ErrorCode, true
+	case gen.GetProfiles200JSONResponse:
+		return v.ErrorCode, true
+	case gen.SetProfile200JSONResponse:
+		return v.ErrorCode, true
+	case gen.BlockAccounts200JSONResponse:
+		return v.ErrorCode, true
+	case gen.CheckBlocked200JSONResponse:
+		return v.ErrorCode, true
+	case gen.UnblockAccounts200JSONResponse:
+		return v.ErrorCode, true
+	case gen.ListBlocked200JSONResponse:
+		return v.ErrorCode, true
+	case gen.AddFriends200JSONResponse:
+		return v.ErrorCode, true
+	case gen.CheckFriends200JSONResponse:
+		return v.ErrorCode, true
+	case gen.DeleteFriends200JSONResponse:
+		return v.ErrorCode, true
+	case gen.DeleteAllFriends200JSONResponse:
+		return v.ErrorCode, true
+	case gen.ListFriends200JSONResponse:
+		return v.ErrorCode, true
 	case gen.GetFriends200JSONResponse:
 		return v.ErrorCode, true
 	case gen.ImportFriends200JSONResponse:
+		return v.ErrorCode, true
+	case gen.UpdateFriends200JSONResponse:
+		return v.ErrorCode, true
+	case gen.AddFriendLists200JSONResponse:
+		return v.ErrorCode, true
+	case gen.DeleteFriendLists200JSONResponse:
 		return v.ErrorCode, true
 	case gen.GetFriendLists200JSONResponse:
 		return v.ErrorCode, true

@@ -17,10 +17,10 @@ import (
 // interface: each of its methods runs the operation's behaviour, or, when
 // the field is nil, the generic fallback ([Emulator.fallback]).
 //
-// The behaviours are written by hand, one file per family of the API
-// (accounts.go, profiles.go, sns.go, groups.go). A family owns its part of
-// the emulator's state and sets the fields of its operations in its
-// register method; New calls register on every family.
+// The behaviours are written by hand, by family of the API (accounts.go,
+// profiles.go, sns.go with its sns_*.go files, groups.go). A family owns
+// its part of the emulator's state and sets the fields of its operations
+// in its register method; New calls register on every family.
 //
 // The fallback answers a request that has passed authentication, the
 // call rate and validation against openapi/, with the document's first

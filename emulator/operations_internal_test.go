@@ -59,12 +59,20 @@ func TestEveryOperationHasBehaviour(t *testing.T) {
 		t.Error(p)
 	}
 
-	// The check itself: it finds an operation without a behaviour, one
-	// listed although it has one, and a listed operation that does not
-	// exist.
-	e.DropBehaviour(spec.GetFriends.ID)
-	got := registryProblems(e.behaviours.stateful(), map[string]bool{spec.ImportFriends.ID: true, "NoSuchOperation": true})
-	want := []string{"GetFriends: no behaviour", "ImportFriends: has a behaviour", "NoSuchOperation: listed in contractOnly"}
+	// The check itself, on a registry where every operation has a
+	// behaviour but one (whatever the families have written so far): it
+	// finds an operation without a behaviour, one listed although it has
+	// one, an operation the registry lacks, and a listed operation that
+	// does not exist.
+	all := map[string]bool{}
+	for _, o := range spec.Operations {
+		all[o.ID] = true
+	}
+	stateful := maps.Clone(all)
+	stateful[spec.GetFriends.ID] = false
+	delete(stateful, spec.ListGroupIDs.ID)
+	got := registryProblems(stateful, map[string]bool{spec.ImportFriends.ID: true, "NoSuchOperation": true})
+	want := []string{"ListGroupIDs: not in the generated registry", "GetFriends: no behaviour", "ImportFriends: has a behaviour", "NoSuchOperation: listed in contractOnly"}
 	if len(got) != len(want) {
 		t.Fatalf("problems %q, want %d", got, len(want))
 	}
@@ -74,8 +82,13 @@ func TestEveryOperationHasBehaviour(t *testing.T) {
 		}
 	}
 	// Knowingly on the fallback is fine.
-	if got := registryProblems(e.behaviours.stateful(), map[string]bool{spec.GetFriends.ID: true}); len(got) != 0 {
+	stateful[spec.ListGroupIDs.ID] = true
+	if got := registryProblems(stateful, map[string]bool{spec.GetFriends.ID: true}); len(got) != 0 {
 		t.Errorf("problems %q", got)
+	}
+	// DropBehaviour takes a real behaviour away, and the registry sees it.
+	if !e.DropBehaviour(spec.GetFriends.ID) || e.behaviours.stateful()[spec.GetFriends.ID] {
+		t.Error("DropBehaviour(GetFriends) did not take its behaviour away")
 	}
 }
 

@@ -17,19 +17,25 @@ import (
 )
 
 // Seed is the initial state of an [Emulator]: accounts with their profile
-// tags, groups with their type, and one-way friends. Its JSON form (see
-// [LoadSeed] and the package documentation) uses the API's own shapes;
-// friends are the AddFriendItem objects of friend_import.
+// tags, groups with their type, one-way friends and blocklists. Its JSON
+// form (see [LoadSeed] and the package documentation) uses the API's own
+// shapes: friends are the AddFriendItem objects of friend_import, a
+// blocklist is the To_Account list of black_list_add.
 type Seed struct {
-	// Accounts are the imported accounts. Friends may only name these
-	// (or accounts the emulator already has).
+	// Accounts are the imported accounts. Friends and Blocklists may only
+	// name these (or accounts the emulator already has).
 	Accounts []Account `json:"Accounts,omitempty"`
 	// Groups are the app's groups, in the order get_appid_group_list
 	// pages through them.
 	Groups []Group `json:"Groups,omitempty"`
 	// Friends maps a From_Account to its friends, applied as
-	// friend_import would, one account after another in key order.
+	// friend_import would, one account after another in key order. A
+	// pair that a blocklist separates cannot be friends.
 	Friends map[string][]gen.AddFriendItem `json:"Friends,omitempty"`
+	// Blocklists maps a From_Account to the accounts it blocks, in the
+	// order they are blocked, applied as black_list_add would (before the
+	// friends), stamped with the time of loading.
+	Blocklists map[string][]string `json:"Blocklists,omitempty"`
 }
 
 // Account is an imported account: its UserID and its profile tags
@@ -48,18 +54,19 @@ type Group struct {
 }
 
 // LoadSeed reads a seed in JSON from r, strictly: unknown fields, trailing
-// data, tags of the wrong type and friends of unknown accounts are errors,
-// and the error names the offending item (for example
-// `Accounts[2] "bob": Profile[0]: ...`).
+// data, tags of the wrong type, friends and blocklists naming unknown
+// accounts are errors, and the error names the offending item (for
+// example `Accounts[2] "bob": Profile[0]: ...`).
 func LoadSeed(r io.Reader) (*Seed, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("emulator: reading the seed: %w", err)
 	}
 	var top struct {
-		Accounts []json.RawMessage
-		Groups   []json.RawMessage
-		Friends  map[string][]json.RawMessage
+		Accounts   []json.RawMessage
+		Groups     []json.RawMessage
+		Friends    map[string][]json.RawMessage
+		Blocklists map[string][]json.RawMessage
 	}
 	if err := strictDecode(data, &top); err != nil {
 		return nil, fmt.Errorf("emulator: seed: %w", err)
@@ -93,6 +100,20 @@ func LoadSeed(r io.Reader) (*Seed, error) {
 		}
 		s.Friends[from] = items
 	}
+	if top.Blocklists != nil {
+		s.Blocklists = make(map[string][]string, len(top.Blocklists))
+	}
+	for from, raws := range top.Blocklists {
+		tos := make([]string, 0, len(raws))
+		for i, raw := range raws {
+			var to string
+			if err := strictDecode(raw, &to); err != nil {
+				return nil, fmt.Errorf("emulator: seed: Blocklists[%q][%d]: %w", from, i, err)
+			}
+			tos = append(tos, to)
+		}
+		s.Blocklists[from] = tos
+	}
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
@@ -113,21 +134,24 @@ func strictDecode(data []byte, v any) error {
 	return nil
 }
 
-// Validate checks the seed on its own: every account, group and friend is
-// well formed, no UserID or GroupId appears twice, and friends name
-// accounts of the seed. [New] and [Emulator.Apply] check the same against
-// the emulator's state.
+// Validate checks the seed on its own: every account, group, friend and
+// blocklist is well formed, no UserID or GroupId appears twice, friends
+// and blocklists name accounts of the seed, and no friend is separated
+// from its account by a blocklist. [New] and [Emulator.Apply] check the
+// same against the emulator's state.
 func (s *Seed) Validate() error {
 	known := map[string]bool{}
 	for _, a := range s.Accounts {
 		known[a.UserID] = true
 	}
-	return validateSeed(s, func(id string) bool { return known[id] }, func(string) bool { return false })
+	return validateSeed(s, func(id string) bool { return known[id] }, func(string) bool { return false }, func(string, string) bool { return false })
 }
 
 // validateSeed checks s. account reports whether a UserID exists (in the
-// seed or the state); groupTaken whether a GroupId exists in the state.
-func validateSeed(s *Seed, account func(string) bool, groupTaken func(string) bool) error {
+// seed or the state); groupTaken whether a GroupId exists in the state;
+// blocked whether one of two accounts has blocked the other in the
+// state.
+func validateSeed(s *Seed, account func(string) bool, groupTaken func(string) bool, blocked func(a, b string) bool) error {
 	seen := map[string]bool{}
 	for i, a := range s.Accounts {
 		where := fmt.Sprintf("Accounts[%d] %q", i, a.UserID)
@@ -164,6 +188,10 @@ func validateSeed(s *Seed, account func(string) bool, groupTaken func(string) bo
 		}
 		groups[g.GroupID] = true
 	}
+	inSeed, err := validateBlocklists(s, account)
+	if err != nil {
+		return err
+	}
 	for _, from := range slices.Sorted(maps.Keys(s.Friends)) {
 		items := s.Friends[from]
 		if !account(from) {
@@ -195,9 +223,43 @@ func validateSeed(s *Seed, account func(string) bool, groupTaken func(string) bo
 			if len(to) > spec.LimitFriendsPerAccount {
 				return fmt.Errorf("emulator: seed: %s: more than %d friends", where, spec.LimitFriendsPerAccount)
 			}
+			if blocked(from, it.ToAccount) || inSeed[blockPair{from, it.ToAccount}] || inSeed[blockPair{it.ToAccount, from}] {
+				return fmt.Errorf("emulator: seed: %s: one of the pair has blocked the other (a blocked pair cannot be friends)", where)
+			}
 		}
 	}
 	return nil
+}
+
+// blockPair is a block of b by a.
+type blockPair struct{ a, b string }
+
+// validateBlocklists checks the blocklists of s and returns the blocks
+// they make.
+func validateBlocklists(s *Seed, account func(string) bool) (map[blockPair]bool, error) {
+	pairs := map[blockPair]bool{}
+	for _, from := range slices.Sorted(maps.Keys(s.Blocklists)) {
+		tos := s.Blocklists[from]
+		if !account(from) {
+			return nil, fmt.Errorf("emulator: seed: Blocklists[%q]: no such account", from)
+		}
+		if len(tos) > spec.LimitBlocklistPerAccount {
+			return nil, fmt.Errorf("emulator: seed: Blocklists[%q]: more than %d accounts", from, spec.LimitBlocklistPerAccount)
+		}
+		for i, to := range tos {
+			where := fmt.Sprintf("Blocklists[%q][%d] %q", from, i, to)
+			switch {
+			case !account(to):
+				return nil, fmt.Errorf("emulator: seed: %s: no such account", where)
+			case to == from:
+				return nil, fmt.Errorf("emulator: seed: %s: an account cannot block itself", where)
+			case pairs[blockPair{from, to}]:
+				return nil, fmt.Errorf("emulator: seed: %s: blocked twice", where)
+			}
+			pairs[blockPair{from, to}] = true
+		}
+	}
+	return pairs, nil
 }
 
 // checkUserID checks a UserID against the UserID schema (its length in
@@ -227,12 +289,15 @@ func (e *Emulator) AddAccounts(ids ...string) error {
 	return e.applyLocked(s)
 }
 
-// Apply adds the accounts, groups and friends of s to the emulator's
-// state, checked as [LoadSeed] checks a seed file: an account or group
-// that exists already is an error, friends may name accounts of s or of
-// the state, and friends are imported as friend_import would import them
-// (re-importing an existing friend updates it). On error the state is
-// unchanged.
+// Apply adds the accounts, groups, friends and blocklists of s to the
+// emulator's state, checked as [LoadSeed] checks a seed file: an account
+// or group that exists already is an error, friends and blocklists may
+// name accounts of s or of the state, blocks are made as black_list_add
+// would make them (a friendship of the pair in the state is removed both
+// ways; blocking an account that is blocked already is an error) and then
+// friends are imported as friend_import would import them (re-importing
+// an existing friend updates it; a pair that a blocklist separates is an
+// error). On error the state is unchanged.
 func (e *Emulator) Apply(s *Seed) error {
 	if s == nil {
 		return nil
@@ -255,17 +320,30 @@ func (e *Emulator) applyLocked(s *Seed) error {
 		}
 	}
 	exists := func(id string) bool { return inSeed[id] || e.accounts.exists(id) }
-	if err := validateSeed(s, exists, e.groups.exists); err != nil {
+	if err := validateSeed(s, exists, e.groups.exists, e.sns.eitherBlocked); err != nil {
 		return err
 	}
-	// Friends of existing accounts are checked against their current
-	// state before anything changes.
+	// Blocklists and friends of existing accounts are checked against
+	// their current state before anything changes.
+	for _, from := range slices.Sorted(maps.Keys(s.Blocklists)) {
+		tos := s.Blocklists[from]
+		ch := e.sns.chainOf(from)
+		for i, to := range tos {
+			if ch.blockOf[to] != nil {
+				return fmt.Errorf("emulator: seed: Blocklists[%q][%d] %q: blocked already", from, i, to)
+			}
+		}
+		if n := len(ch.blocked) + len(tos); n > spec.LimitBlocklistPerAccount {
+			return fmt.Errorf("emulator: seed: Blocklists[%q]: %d blocked accounts, more than %d", from, n, spec.LimitBlocklistPerAccount)
+		}
+	}
 	for _, from := range slices.Sorted(maps.Keys(s.Friends)) {
 		if !e.accounts.exists(from) {
 			continue
 		}
 		probe := e.sns.chainOf(from).cloneForProbe()
-		for i, res := range e.sns.importItems(from, probe, s.Friends[from], nil, exists) {
+		w := importWorld{exists: exists, blocked: e.sns.eitherBlocked, changes: changes{}}
+		for i, res := range e.sns.importItems(from, probe, s.Friends[from], nil, w) {
 			if res.code != 0 {
 				return fmt.Errorf("emulator: seed: Friends[%q][%d] (To_Account %q): %d %s", from, i, res.to, res.code, res.info)
 			}
@@ -279,9 +357,19 @@ func (e *Emulator) applyLocked(s *Seed) error {
 	for _, g := range s.Groups {
 		e.groups.addLocked(g)
 	}
-	for _, from := range slices.Sorted(maps.Keys(s.Friends)) {
-		e.sns.importItems(from, e.sns.chainLocked(from), s.Friends[from], nil, exists)
+	cs := changes{}
+	now := e.now().Unix()
+	for _, from := range slices.Sorted(maps.Keys(s.Blocklists)) {
+		for _, to := range s.Blocklists[from] {
+			e.sns.blockLocked(from, to, now, cs)
+		}
 	}
+	for _, from := range slices.Sorted(maps.Keys(s.Friends)) {
+		w := importWorld{exists: exists, blocked: e.sns.eitherBlocked, changes: cs,
+			link: func(ch *chain, f *Friend) { e.sns.linkLocked(from, ch, f, cs) }}
+		e.sns.importItems(from, e.sns.chainLocked(from), s.Friends[from], nil, w)
+	}
+	cs.apply()
 	return nil
 }
 

@@ -3,12 +3,14 @@ package emulator_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/timrest/timrest/emulator"
+	"github.com/timrest/timrest/emulator/emulatortest"
 	"github.com/timrest/timrest/gen"
 	"github.com/timrest/timrest/tag"
 )
@@ -165,5 +167,113 @@ func TestApply(t *testing.T) {
 	}
 	if err := f.emu.AddAccounts("alice", "yuri", "yuri"); err != nil {
 		t.Errorf("AddAccounts with existing and repeated IDs: %v", err)
+	}
+}
+
+// blocklistSeed is a seed file with a blocklist, as the package
+// documentation shows it.
+const blocklistSeed = `{"Accounts":[{"UserID":"alice"},{"UserID":"bob"},{"UserID":"mallory"},{"UserID":"trent"}],
+ "Friends":{"alice":[{"To_Account":"bob","AddSource":"AddSource_Type_Web"}]},
+ "Blocklists":{"alice":["mallory","trent"],"mallory":["bob"]}}`
+
+func TestLoadSeedBlocklists(t *testing.T) {
+	t.Parallel()
+	s, err := emulator.LoadSeed(strings.NewReader(blocklistSeed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string][]string{"alice": {"mallory", "trent"}, "mallory": {"bob"}}, s.Blocklists); diff != "" {
+		t.Errorf("Blocklists (-want +got):\n%s", diff)
+	}
+	cfg, _ := testConfig(t)
+	cfg.Seed = s
+	base, emu := emulatortest.Start(t, cfg)
+	want := []emulator.Block{{ToAccount: "mallory", Time: t0.Unix()}, {ToAccount: "trent", Time: t0.Unix()}}
+	if diff := cmp.Diff(want, emu.Blocked("alice")); diff != "" {
+		t.Errorf("alice's blocklist (-want +got):\n%s", diff)
+	}
+	if got := emu.Blocked("bob"); len(got) != 0 {
+		t.Errorf("bob's blocklist %v", got)
+	}
+	if emu.Blocked("nobody") != nil {
+		t.Error("Blocked of an unknown account is not nil")
+	}
+	c := api{t, emulatortest.NewClient(t, base, cfg)}
+	r := c.checkBlocked(gen.CheckBlockedRequest{FromAccount: "bob", ToAccount: []string{"mallory"}, CheckType: gen.BlockCheckTypeBoth})
+	if r.BlackListCheckItem[0].Relation != gen.BlockRelationBWithA {
+		t.Errorf("bob and mallory: %+v", r.BlackListCheckItem)
+	}
+	// The JSON form round-trips.
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := emulator.LoadSeed(bytes.NewReader(b)); err != nil || !cmp.Equal(s, again, cmp.Comparer(tag.Value.Equal)) {
+		t.Errorf("re-encoded seed %s: %v", b, err)
+	}
+}
+
+func TestLoadSeedBlocklistErrors(t *testing.T) {
+	t.Parallel()
+	accounts := `"Accounts":[{"UserID":"a"},{"UserID":"b"}]`
+	many := make([]string, 1001)
+	for i := range many {
+		many[i] = fmt.Sprintf(`"u%04d"`, i)
+	}
+	for _, tt := range []struct {
+		name, seed, wantErr string
+	}{
+		{"not a list of UserIDs", `{` + accounts + `,"Blocklists":{"a":[1]}}`, `Blocklists["a"][0]: json: cannot unmarshal number`},
+		{"unknown From_Account", `{` + accounts + `,"Blocklists":{"zed":["a"]}}`, `Blocklists["zed"]: no such account`},
+		{"unknown account blocked", `{` + accounts + `,"Blocklists":{"a":["b","zed"]}}`, `Blocklists["a"][1] "zed": no such account`},
+		{"itself", `{` + accounts + `,"Blocklists":{"a":["a"]}}`, `Blocklists["a"][0] "a": an account cannot block itself`},
+		{"twice", `{` + accounts + `,"Blocklists":{"a":["b","b"]}}`, `Blocklists["a"][1] "b": blocked twice`},
+		{"over the limit", `{` + accounts + `,"Blocklists":{"a":[` + strings.Join(many, ",") + `]}}`, `Blocklists["a"]: more than 1000 accounts`},
+		{"a friend blocked", `{` + accounts + `,"Friends":{"a":[{"To_Account":"b","AddSource":"AddSource_Type_Web"}]},"Blocklists":{"a":["b"]}}`,
+			`Friends["a"][0] (To_Account "b"): one of the pair has blocked the other`},
+		{"a friend who blocked", `{` + accounts + `,"Friends":{"a":[{"To_Account":"b","AddSource":"AddSource_Type_Web"}]},"Blocklists":{"b":["a"]}}`,
+			`Friends["a"][0] (To_Account "b"): one of the pair has blocked the other`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := emulator.LoadSeed(strings.NewReader(tt.seed))
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("error %v, want one containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestApplyBlocklists: Apply blocks as black_list_add does (a friendship
+// in the state ends both ways), refuses a block that exists and a friend
+// that a blocklist of the state separates, and changes nothing when it
+// refuses.
+func TestApplyBlocklists(t *testing.T) {
+	t.Parallel()
+	f := start(t) // the sample data: alice and bob are friends both ways
+	if err := f.emu.Apply(&emulator.Seed{Blocklists: map[string][]string{"alice": {"bob"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if friendOf(f.emu, "alice", "bob") != nil || friendOf(f.emu, "bob", "alice") != nil {
+		t.Error("alice and bob are still friends after alice blocked bob")
+	}
+	for _, tt := range []struct {
+		name    string
+		seed    *emulator.Seed
+		wantErr string
+	}{
+		{"blocked already", &emulator.Seed{Blocklists: map[string][]string{"alice": {"dave", "bob"}}}, `Blocklists["alice"][1] "bob": blocked already`},
+		{"a friend the state's blocklist separates", &emulator.Seed{Blocklists: map[string][]string{"alice": {"dave"}},
+			Friends: map[string][]gen.AddFriendItem{"bob": {{ToAccount: "alice", AddSource: "AddSource_Type_Web"}}}},
+			`Friends["bob"][0] (To_Account "alice"): one of the pair has blocked the other`},
+	} {
+		if err := f.emu.Apply(tt.seed); err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+			t.Errorf("%s: %v, want an error containing %q", tt.name, err, tt.wantErr)
+		}
+	}
+	if diff := cmp.Diff([]string{"bob"}, blockNames(f.emu.Blocked("alice"))); diff != "" {
+		t.Errorf("refused seeds changed alice's blocklist (-want +got):\n%s", diff)
+	}
+	if friendOf(f.emu, "bob", "alice") != nil {
+		t.Error("a refused seed made bob alice's friend")
 	}
 }

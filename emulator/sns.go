@@ -5,7 +5,6 @@ import (
 	"maps"
 	"slices"
 	"sort"
-	"sync"
 	"sync/atomic"
 
 	"github.com/timrest/timrest/gen"
@@ -14,9 +13,29 @@ import (
 )
 
 // The relationship chain family (the document's tag sns): each account's
-// one-way friends and friend lists (later its blocklist), and the
-// behaviours of group_get (GetFriendLists), friend_get_list (GetFriends)
-// and friend_import (ImportFriends).
+// one-way friends, friend lists and blocklist, and the behaviours of the
+// family's operations, in three files besides this one:
+// sns_friends.go (friend_add, friend_import, friend_update,
+// friend_delete, friend_delete_all, friend_check, friend_get,
+// friend_get_list), sns_lists.go (group_add, group_delete, group_get)
+// and sns_blocklist.go (black_list_add, black_list_delete,
+// black_list_get, black_list_check). This file holds the state and the
+// moves every operation shares.
+
+// Operation error codes of the family's operations (spec.Operation.Errors)
+// that the emulator answers with, beside those of codes.go. A test checks
+// each against the document, class included.
+const (
+	codeSNSAddForbidden     = 30009 // friend_add: From_Account's Tag_Profile_IM_AdminForbidType is AdminForbid_Type_SendOut
+	codeSNSBlocklistFull    = 30013 // black_list_add: the blocklist holds spec.LimitBlocklistPerAccount accounts
+	codeSNSPeerFriendLimit  = 30014 // friend_add Add_Type_Both: To_Account has spec.LimitFriendsPerAccount friends
+	codeSNSInMyBlocklist    = 30515 // friend_add: To_Account is on From_Account's blocklist
+	codeSNSDeniesAll        = 30516 // friend_add: To_Account's AllowType is AllowType_Type_DenyAny
+	codeSNSInTheirBlocklist = 30525 // friend_add: From_Account is on To_Account's blocklist
+	codeSNSPending          = 30539 // friend_add: To_Account's AllowType is AllowType_Type_NeedConfirm
+	codeSNSDeleteNotFriend  = 31704 // friend_delete: To_Account is not a friend of From_Account
+	codeSNSListNotFriend    = 32216 // group_add: To_Account is not a friend of From_Account
+)
 
 // Friend is one one-way friend relation of an account, with every field
 // friend_import sets and friend_get_list returns.
@@ -50,6 +69,14 @@ func (f *Friend) clone() Friend {
 	return c
 }
 
+// Block is one account on an account's blocklist.
+type Block struct {
+	// ToAccount is the blocked account's UserID (To_Account).
+	ToAccount string
+	// Time is when it was blocked, Unix seconds (AddBlackTimeStamp).
+	Time int64
+}
+
 // friendFields read each standard friend tag from a Friend, by the tag's
 // Go name in spec.Tags (x-tim-tags go). Empty strings, empty lists and
 // zero times count as absent, as in the vendor's sample answers.
@@ -75,22 +102,47 @@ var friendTags = func() map[string]func(*Friend) (tag.Value, bool) {
 	return m
 }()
 
-// chain is one account's relationship chain.
+// friendTagNamed returns the name of the standard friend tag whose Go
+// name (x-tim-tags go) is goName; the emulator cannot start without it.
+func friendTagNamed(goName string) string {
+	for _, t := range spec.Tags {
+		if t.Family == "friend" && t.GoName == goName {
+			return t.Name
+		}
+	}
+	panic("emulator: the document has no standard friend tag " + goName)
+}
+
+// The standard friend tags friend_update can set.
+var (
+	tagRemark      = friendTagNamed("Remark")
+	tagFriendLists = friendTagNamed("FriendLists")
+)
+
+// chain is one account's relationship chain: its side of every relation
+// (its friends, its lists, its blocklist) and the reverse indexes that
+// let the other side be found without a search (who has it as a friend,
+// who has blocked it).
 type chain struct {
 	friends []*Friend          // in the order they were added
 	byTo    map[string]*Friend // ToAccount → friend
 	lists   []string           // friend list names, in the order they were created
-	seq     int64              // CurrentSequence of the friend lists
+	seq     int64              // CurrentSequence of the friend lists (group_get)
+	stdSeq  int64              // StandardSequence of the standard friend data (friend_get)
+	custSeq int64              // CustomSequence of the custom friend data (friend_get)
 
-	// importing is held for the whole of a friend_import for this
-	// account; a second import that finds it held answers 30008.
-	importing sync.Mutex
+	blocked  []*Block          // the blocklist, in the order blocked
+	blockOf  map[string]*Block // ToAccount → its entry in blocked
+	blockSeq int64             // CurrentSequence of the blocklist (black_list_get)
+
+	fans     map[string]struct{} // the accounts that have this one as a friend
+	blockers map[string]struct{} // the accounts that have blocked this one
 }
 
 // cloneForProbe copies what importItems reads and writes, so that a dry
 // run leaves ch alone.
 func (ch *chain) cloneForProbe() *chain {
-	c := &chain{byTo: map[string]*Friend{}, lists: slices.Clone(ch.lists), seq: ch.seq}
+	c := &chain{byTo: map[string]*Friend{}, lists: slices.Clone(ch.lists), seq: ch.seq, stdSeq: ch.stdSeq, custSeq: ch.custSeq}
 	for _, f := range ch.friends {
 		fc := f.clone()
 		c.friends = append(c.friends, &fc)
@@ -99,19 +151,24 @@ func (ch *chain) cloneForProbe() *chain {
 	return c
 }
 
-// snsFamily holds the relationship chains; Emulator.mu guards chains.
+// snsFamily holds the relationship chains; Emulator.mu guards chains and
+// busy.
 type snsFamily struct {
 	e      *Emulator
 	chains map[string]*chain // by account, made on its first write
+	// busy holds the accounts whose friend_import is running (between
+	// its start and its end, the hook included): friend_import,
+	// friend_add and friend_update for such an account answer 30008.
+	busy map[string]bool
 
 	// importHook, when set (by tests), runs after a friend_import has
-	// taken its account's write lock and before it changes anything,
-	// with the call's context.
+	// marked its account busy and before it changes anything, with the
+	// call's context.
 	importHook atomic.Pointer[func(ctx context.Context, from string)]
 }
 
 func newSNSFamily(e *Emulator) *snsFamily {
-	return &snsFamily{e: e, chains: map[string]*chain{}}
+	return &snsFamily{e: e, chains: map[string]*chain{}, busy: map[string]bool{}}
 }
 
 // register implements family.
@@ -119,9 +176,21 @@ func (s *snsFamily) register(b *behaviours) {
 	b.GetFriendLists = s.getFriendLists
 	b.GetFriends = s.getFriends
 	b.ImportFriends = s.importFriends
+	b.AddFriends = s.addFriends
+	b.UpdateFriends = s.updateFriends
+	b.DeleteFriends = s.deleteFriends
+	b.DeleteAllFriends = s.deleteAllFriends
+	b.CheckFriends = s.checkFriends
+	b.ListFriends = s.listFriends
+	b.BlockAccounts = s.blockAccounts
+	b.UnblockAccounts = s.unblockAccounts
+	b.ListBlocked = s.listBlocked
+	b.CheckBlocked = s.checkBlocked
+	b.AddFriendLists = s.addFriendLists
+	b.DeleteFriendLists = s.deleteFriendLists
 }
 
-// noChain is the chain of an account that has never had a friend.
+// noChain is the chain of an account that has never had a relation.
 var noChain = &chain{}
 
 // chainOf returns the chain of the account id (noChain when it has none
@@ -138,335 +207,187 @@ func (s *snsFamily) chainOf(id string) *chain {
 func (s *snsFamily) chainLocked(id string) *chain {
 	ch := s.chains[id]
 	if ch == nil {
-		ch = &chain{byTo: map[string]*Friend{}}
+		ch = &chain{byTo: map[string]*Friend{}, blockOf: map[string]*Block{}, fans: map[string]struct{}{}, blockers: map[string]struct{}{}}
 		s.chains[id] = ch
 	}
 	return ch
 }
 
-// getFriendLists serves v4/sns/group_get.
-//
-// Without GroupName it answers every list of From_Account, in the order
-// the lists were created, with members when NeedFriend is
-// Need_Friend_Type_Yes. With GroupName it answers the named lists that
-// exist, in the order named, with their members: NeedFriend only acts
-// when GroupName is empty, and the vendor's sample answers a GroupName
-// request with members. A list without members has no To_Account.
-func (s *snsFamily) getFriendLists(_ context.Context, req gen.GetFriendListsRequestObject) (gen.GetFriendListsResponseObject, error) {
-	e := s.e
-	b := req.Body
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	if !e.accounts.exists(b.FromAccount) {
-		return gen.GetFriendLists200JSONResponse{ActionStatus: gen.ActionStatusFail, ErrorCode: codeSNSNoAccount, ErrorInfo: ptr("Err_SNS_GroupGet_Account_Not_Exist")}, nil
-	}
-	ch := s.chainOf(b.FromAccount)
-	names := ch.lists
-	members := b.NeedFriend != nil && *b.NeedFriend == gen.NeedFriendYes
-	if len(b.GroupName) > 0 {
-		// The request may name any number of lists, each any number of
-		// times: one pass with a set, never a search per name.
-		exists := make(map[string]bool, len(ch.lists))
-		for _, l := range ch.lists {
-			exists[l] = true
+// isFriend reports whether to is a friend of from (a one-way relation).
+// The caller holds Emulator.mu.
+func (s *snsFamily) isFriend(from, to string) bool { return s.chainOf(from).byTo[to] != nil }
+
+// isBlocked reports whether from has to on its blocklist. The caller
+// holds Emulator.mu.
+func (s *snsFamily) isBlocked(from, to string) bool { return s.chainOf(from).blockOf[to] != nil }
+
+// eitherBlocked reports whether a has blocked b or b has blocked a. The
+// caller holds Emulator.mu.
+func (s *snsFamily) eitherBlocked(a, b string) bool { return s.isBlocked(a, b) || s.isBlocked(b, a) }
+
+// change is what a call changed in one chain, for its sequences.
+type change uint8
+
+const (
+	changeLists  change = 1 << iota // the friend lists or their members: seq
+	changeStd                       // standard friend data (friends added or removed included): stdSeq
+	changeCustom                    // custom friend data: custSeq
+	changeBlock                     // the blocklist: blockSeq
+)
+
+// changes collects what one call changed, so that each sequence moves
+// once per call and chain.
+type changes map[*chain]change
+
+func (cs changes) mark(ch *chain, c change) { cs[ch] |= c }
+
+// apply moves the sequences of the changed chains.
+func (cs changes) apply() {
+	for ch, c := range cs {
+		if c&changeLists != 0 {
+			ch.seq++
 		}
-		names = nil
-		for _, n := range uniq(b.GroupName) {
-			if exists[n] {
-				names = append(names, n)
-			}
+		if c&changeStd != 0 {
+			ch.stdSeq++
 		}
-		members = true
-	}
-	// Each list's members, in the order they became friends: one pass
-	// over the friends (a friend's GroupName has no repeats).
-	tos := make(map[string][]string, len(names))
-	for _, n := range names {
-		tos[n] = nil
-	}
-	for _, f := range ch.friends {
-		for _, g := range f.GroupName {
-			if list, ok := tos[g]; ok {
-				tos[g] = append(list, f.ToAccount)
-			}
+		if c&changeCustom != 0 {
+			ch.custSeq++
+		}
+		if c&changeBlock != 0 {
+			ch.blockSeq++
 		}
 	}
-	items := make([]gen.FriendList, 0, len(names))
-	for _, name := range names {
-		fl := gen.FriendList{GroupName: name, FriendNumber: ptr(int64(len(tos[name])))}
-		if members && len(tos[name]) > 0 {
-			fl.ToAccount = tos[name]
-		}
-		items = append(items, fl)
-	}
-	return gen.GetFriendLists200JSONResponse{
-		ActionStatus: gen.ActionStatusOK, ErrorInfo: ptr(""), ErrorDisplay: ptr(""),
-		ResultItem: items, CurrentSequence: ptr(ch.seq),
-	}, nil
 }
 
-// getFriends serves v4/sns/friend_get_list: for each To_Account, the
-// requested tags it has, with their real value types; an account that is
-// not a friend of From_Account fails with 30001 and is listed in
-// Fail_Account.
-func (s *snsFamily) getFriends(_ context.Context, req gen.GetFriendsRequestObject) (gen.GetFriendsResponseObject, error) {
-	e := s.e
-	b := req.Body
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	if !e.accounts.exists(b.FromAccount) {
-		return gen.GetFriends200JSONResponse{ActionStatus: gen.ActionStatusFail, ErrorCode: codeSNSNoAccount, ErrorInfo: ptr("Err_SNS_FriendGetList_Account_Not_Exist")}, nil
+// linkLocked adds f as a new friend of the account from, whose chain is
+// ch, and notes from among the fans of f.ToAccount. The caller holds
+// Emulator.mu for writing.
+func (s *snsFamily) linkLocked(from string, ch *chain, f *Friend, cs changes) {
+	ch.friends = append(ch.friends, f)
+	ch.byTo[f.ToAccount] = f
+	s.chainLocked(f.ToAccount).fans[from] = struct{}{}
+	c := changeStd
+	if len(f.GroupName) > 0 {
+		c |= changeLists
 	}
-	ch := s.chainOf(b.FromAccount)
-	tags := uniq(b.TagList)
-	sort.SliceStable(tags, func(i, j int) bool { return tagFamily(tags[i]) < tagFamily(tags[j]) })
-	pos := make(map[string]int, len(tags)) // tag → its place in the answer
-	for i, t := range tags {
-		pos[t] = i
+	if len(f.Custom) > 0 {
+		c |= changeCustom
 	}
-	resp := gen.GetFriends200JSONResponse{ActionStatus: gen.ActionStatusOK, ErrorInfo: ptr(""), ErrorDisplay: ptr("")}
-	resp.InfoItem = make([]gen.FriendInfo, 0, len(b.ToAccount))
-	// A To_Account named again gets the tags found the first time: the
-	// cost is per distinct friend, not per name.
-	found := map[string][]gen.TagItem{}
-	for _, to := range b.ToAccount {
+	cs.mark(ch, c)
+}
+
+// unlinkLocked removes the friends tos of the account from, whose chain
+// is ch, with their friend data, in one pass over ch's friends; names
+// that are not friends are skipped. It returns how many it removed. The
+// caller holds Emulator.mu for writing.
+func (s *snsFamily) unlinkLocked(from string, ch *chain, tos []string, cs changes) int {
+	n := 0
+	c := changeStd
+	for _, to := range tos {
 		f := ch.byTo[to]
 		if f == nil {
-			resp.InfoItem = append(resp.InfoItem, gen.FriendInfo{
-				ToAccount: to, ResultCode: codeSNSNotFriend, ResultInfo: ptr("Err_SNS_FriendGetList_Friend_Not_Exist"),
-			})
-			resp.FailAccount = append(resp.FailAccount, to)
 			continue
 		}
-		items, ok := found[to]
-		if !ok {
-			items = friendTagItems(f, e.profiles.of(to), tags, pos)
-			found[to] = items
+		delete(ch.byTo, to)
+		if other := s.chains[to]; other != nil {
+			delete(other.fans, from)
 		}
-		resp.InfoItem = append(resp.InfoItem, gen.FriendInfo{ToAccount: to, SNSProfileItem: items, ResultCode: 0, ResultInfo: ptr("")})
+		if len(f.GroupName) > 0 {
+			c |= changeLists
+		}
+		if len(f.Custom) > 0 {
+			c |= changeCustom
+		}
+		n++
 	}
-	return resp, nil
+	if n == 0 {
+		return 0
+	}
+	ch.friends = slices.DeleteFunc(ch.friends, func(f *Friend) bool { return ch.byTo[f.ToAccount] != f })
+	cs.mark(ch, c)
+	return n
 }
 
-// friendTagItems returns the tags of tags that the friend f (whose
-// account has the profile tags profile) has, with their values, in the
-// order of tags. tags has no repeats and pos maps each to its index.
-//
-// TagList may name any number of tags and To_Account up to 3000 friends,
-// so the cost per friend must not be the length of TagList: it looks up
-// whichever is smaller, the requested tags or the tags the friend can
-// have (the standard friend tags, the friend's profile and the custom
-// friend tags of f).
-func friendTagItems(f *Friend, profile map[string]tag.Value, tags []string, pos map[string]int) []gen.TagItem {
-	if owned := len(friendTags) + len(f.Custom) + len(profile); len(tags) <= owned {
-		items := make([]gen.TagItem, 0, len(tags))
-		for _, t := range tags {
-			if v, ok := friendTag(f, profile, t); ok {
-				items = append(items, gen.TagItem{Tag: t, Value: v})
-			}
-		}
-		return items
+// unfriendBothLocked removes the friendship of a and b in both
+// directions, as blocking does. The caller holds Emulator.mu for writing.
+func (s *snsFamily) unfriendBothLocked(a, b string, cs changes) {
+	if ch := s.chains[a]; ch != nil {
+		s.unlinkLocked(a, ch, []string{b}, cs)
 	}
-	var hits []int // indexes into tags
-	requested := func(t string) {
-		if i, ok := pos[t]; ok {
-			hits = append(hits, i)
-		}
+	if ch := s.chains[b]; ch != nil {
+		s.unlinkLocked(b, ch, []string{a}, cs)
 	}
-	for t := range friendTags {
-		requested(t)
-	}
-	for t := range profile {
-		if fam := tagFamily(t); fam == famProfileIM || fam == famProfileCustom { // as friendTag reads them
-			requested(t)
-		}
-	}
-	for t := range f.Custom {
-		if tagFamily(t) == famSNSCustom {
-			requested(t)
-		}
-	}
-	slices.Sort(hits)
-	items := make([]gen.TagItem, 0, len(hits))
-	for _, i := range hits {
-		if v, ok := friendTag(f, profile, tags[i]); ok {
-			items = append(items, gen.TagItem{Tag: tags[i], Value: v})
-		}
-	}
-	return items
 }
 
-// friendTag returns the value of tag t for the friend f whose account
-// has the profile tags profile, and whether it has one.
-func friendTag(f *Friend, profile map[string]tag.Value, t string) (tag.Value, bool) {
-	if read, ok := friendTags[t]; ok {
-		return read(f)
-	}
-	switch tagFamily(t) {
-	case famProfileIM, famProfileCustom:
-		v, ok := profile[t]
-		return v, ok
-	case famSNSCustom:
-		v, ok := f.Custom[t]
-		return v, ok
-	}
-	return tag.Value{}, false
+// blockLocked puts to on the blocklist of from at the time now and
+// removes their friendship both ways. The caller has checked that to is
+// not blocked yet and holds Emulator.mu for writing.
+func (s *snsFamily) blockLocked(from, to string, now int64, cs changes) {
+	ch := s.chainLocked(from)
+	b := &Block{ToAccount: to, Time: now}
+	ch.blocked = append(ch.blocked, b)
+	ch.blockOf[to] = b
+	s.chainLocked(to).blockers[from] = struct{}{}
+	cs.mark(ch, changeBlock)
+	s.unfriendBothLocked(from, to, cs)
 }
 
-// importFriends serves v4/sns/friend_import: each item gets its own
-// ResultCode, failed ones are listed in Fail_Account. A second import for
-// the same From_Account while one is running fails as a whole with 30008.
-func (s *snsFamily) importFriends(ctx context.Context, req gen.ImportFriendsRequestObject) (gen.ImportFriendsResponseObject, error) {
-	e := s.e
-	b := req.Body
-	e.mu.RLock()
-	exists := e.accounts.exists(b.FromAccount)
-	ch := s.chains[b.FromAccount]
-	e.mu.RUnlock()
-	if !exists {
-		return gen.ImportFriends200JSONResponse{ActionStatus: gen.ActionStatusFail, ErrorCode: codeSNSNoAccount, ErrorInfo: ptr("Err_SNS_FriendImport_From_Account_Not_Exist")}, nil
+// unblockLocked removes tos from the blocklist of from, whose chain is
+// ch, in one pass over it; names not on it are skipped. The caller holds
+// Emulator.mu for writing.
+func (s *snsFamily) unblockLocked(from string, ch *chain, tos []string, cs changes) {
+	n := 0
+	for _, to := range tos {
+		if ch.blockOf[to] == nil {
+			continue
+		}
+		delete(ch.blockOf, to)
+		if other := s.chains[to]; other != nil {
+			delete(other.blockers, from)
+		}
+		n++
 	}
+	if n > 0 {
+		ch.blocked = slices.DeleteFunc(ch.blocked, func(b *Block) bool { return ch.blockOf[b.ToAccount] != b })
+		cs.mark(ch, changeBlock)
+	}
+}
+
+// forgetLocked removes everything of the account id from the
+// relationship chain: its friends, the other accounts' friend relations
+// to it, its friend lists, its blocklist and the other accounts' blocks
+// of it; the sequences of the other accounts it touches move. The
+// accounts family calls it when it deletes id (account_delete). The
+// caller holds Emulator.mu for writing.
+func (s *snsFamily) forgetLocked(id string) {
+	ch := s.chains[id]
 	if ch == nil {
-		e.mu.Lock()
-		ch = s.chainLocked(b.FromAccount)
-		e.mu.Unlock()
+		return
 	}
-	if !ch.importing.TryLock() {
-		return gen.ImportFriends200JSONResponse{ActionStatus: gen.ActionStatusFail, ErrorCode: codeSNSConflict, ErrorInfo: ptr("Err_SNS_FriendImport_Write_Conflict: another import for this From_Account is running")}, nil
-	}
-	defer ch.importing.Unlock()
-	if hook := s.importHook.Load(); hook != nil {
-		(*hook)(ctx, b.FromAccount)
-	}
-	e.mu.Lock()
-	results := s.importItems(b.FromAccount, ch, b.AddFriendItem, callFrom(ctx).itemErrs, e.accounts.exists)
-	e.mu.Unlock()
-
-	resp := gen.ImportFriends200JSONResponse{ActionStatus: gen.ActionStatusOK, ErrorInfo: ptr(""), ErrorDisplay: ptr("")}
-	resp.ResultItem = make([]gen.ImportResult, len(results))
-	for i, r := range results {
-		resp.ResultItem[i] = gen.ImportResult{ToAccount: r.to, ResultCode: r.code, ResultInfo: ptr(r.info)}
-		if r.code != 0 {
-			resp.FailAccount = append(resp.FailAccount, r.to)
+	cs := changes{}
+	for _, f := range ch.friends {
+		if other := s.chains[f.ToAccount]; other != nil {
+			delete(other.fans, id)
 		}
 	}
-	return resp, nil
-}
-
-// itemResult is the outcome of one AddFriendItem.
-type itemResult struct {
-	to   string
-	code int32
-	info string
-}
-
-// importItems imports items as friends of the account from, whose chain
-// is ch, in order, and returns one result per item. badItems holds the
-// items that broke the request schema (their index → reason); they fail
-// with 30001 and change nothing. exists reports whether a UserID is an
-// account. The caller holds Emulator.mu for writing (or passes a probe
-// copy of the chain).
-//
-// Per item: a string over its byte limit (the schema's maxLength counts
-// characters, the service bytes: spec.CheckAddFriendItem) fails with
-// 30001; a To_Account seen earlier in the same request with 30001; the
-// account itself with 30001; an unknown account with 30003; a new friend
-// beyond spec.LimitFriendsPerAccount with 30010; lists that would take
-// the account beyond spec.LimitFriendListsPerAccount with 30011. An
-// existing friend is updated: the fields the item gives replace the
-// stored ones, custom tags are merged by name.
-func (s *snsFamily) importItems(from string, ch *chain, items []gen.AddFriendItem, badItems map[int]string, exists func(string) bool) []itemResult {
-	badRequest := int32(s.e.env.codes[spec.ImportFriends.ID].badRequest)
-	out := make([]itemResult, len(items))
-	seen := make(map[string]bool, len(items))
-	changedLists := false
-	now := s.e.now().Unix()
-	for i := range items {
-		it := &items[i]
-		r := &out[i]
-		r.to = it.ToAccount
-		first := !seen[it.ToAccount]
-		seen[it.ToAccount] = true
-		if reason, bad := badItems[i]; bad {
-			r.code, r.info = badRequest, "Err_SNS_FriendImport_Invalid_Param: "+reason
-			continue
-		}
-		if p := spec.CheckAddFriendItem(it); p != nil {
-			r.code, r.info = badRequest, "Err_SNS_FriendImport_Invalid_Param: "+p.Error()
-			continue
-		}
-		switch {
-		case !first:
-			r.code, r.info = badRequest, "Err_SNS_FriendImport_Duplicate_To_Account"
-			continue
-		case it.ToAccount == from:
-			r.code, r.info = badRequest, "Err_SNS_FriendImport_Add_Self"
-			continue
-		case !exists(it.ToAccount):
-			r.code, r.info = codeSNSNoAccount, "Err_SNS_FriendImport_Account_Not_Exist"
-			continue
-		}
-		existing := ch.byTo[it.ToAccount]
-		if existing == nil && len(ch.friends) >= spec.LimitFriendsPerAccount {
-			r.code, r.info = codeSNSFriendLimit, "Err_SNS_FriendImport_My_Friend_Num_Exceed_Threshold"
-			continue
-		}
-		var newLists []string
-		for _, l := range it.GroupName {
-			if !slices.Contains(ch.lists, l) && !slices.Contains(newLists, l) {
-				newLists = append(newLists, l)
-			}
-		}
-		if len(ch.lists)+len(newLists) > spec.LimitFriendListsPerAccount {
-			r.code, r.info = codeSNSListLimit, "Err_SNS_FriendImport_Group_Num_Exceed_Threshold"
-			continue
-		}
-		ch.lists = append(ch.lists, newLists...)
-		if len(newLists) > 0 {
-			changedLists = true
-		}
-		f := existing
-		if f == nil {
-			f = &Friend{ToAccount: it.ToAccount, AddTime: now}
-			ch.friends = append(ch.friends, f)
-			ch.byTo[it.ToAccount] = f
-			if len(it.GroupName) > 0 {
-				changedLists = true
-			}
-		}
-		if it.GroupName != nil {
-			if !slices.Equal(f.GroupName, uniq(it.GroupName)) {
-				changedLists = true
-			}
-			f.GroupName = uniq(it.GroupName)
-		}
-		f.AddSource = it.AddSource
-		if it.AddWording != nil {
-			f.AddWording = *it.AddWording
-		}
-		if it.AddTime != nil {
-			f.AddTime = *it.AddTime
-		}
-		if it.Remark != nil {
-			f.Remark = *it.Remark
-			if it.RemarkTime == nil {
-				f.RemarkTime = now
-			}
-		}
-		if it.RemarkTime != nil {
-			f.RemarkTime = *it.RemarkTime
-		}
-		for _, c := range it.CustomItem {
-			if f.Custom == nil {
-				f.Custom = map[string]tag.Value{}
-			}
-			f.Custom[c.Tag] = c.Value
+	for _, fan := range slices.Collect(maps.Keys(ch.fans)) {
+		if other := s.chains[fan]; other != nil {
+			s.unlinkLocked(fan, other, []string{id}, cs)
 		}
 	}
-	if changedLists {
-		ch.seq++
+	for _, b := range ch.blocked {
+		if other := s.chains[b.ToAccount]; other != nil {
+			delete(other.blockers, id)
+		}
 	}
-	return out
+	for _, blocker := range slices.Collect(maps.Keys(ch.blockers)) {
+		if other := s.chains[blocker]; other != nil {
+			s.unblockLocked(blocker, other, []string{id}, cs)
+		}
+	}
+	delete(cs, ch)
+	cs.apply()
+	delete(s.chains, id)
 }
 
 // Friends returns the friends of the account from, sorted by ToAccount:
@@ -487,6 +408,47 @@ func (e *Emulator) Friends(from string) []Friend {
 	return out
 }
 
+// Blocked returns the blocklist of the account from, in the order the
+// accounts were blocked: copies, from one consistent snapshot. It
+// returns nil for an unknown account.
+func (e *Emulator) Blocked(from string) []Block {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if !e.accounts.exists(from) {
+		return nil
+	}
+	ch := e.sns.chainOf(from)
+	out := make([]Block, 0, len(ch.blocked))
+	for _, b := range ch.blocked {
+		out = append(out, *b)
+	}
+	return out
+}
+
+// itemResult is the outcome of one item of a batch.
+type itemResult struct {
+	to   string
+	code int32
+	info string
+}
+
+// friendResults turns item results into the answer's ResultItem and
+// Fail_Account (nil when no item failed).
+func friendResults(results []itemResult) (items []gen.FriendResult, fail []string) {
+	items = make([]gen.FriendResult, len(results))
+	for i, r := range results {
+		items[i] = gen.FriendResult{ToAccount: r.to, ResultCode: r.code, ResultInfo: ptr(r.info)}
+		if r.code != 0 {
+			fail = append(fail, r.to)
+		}
+	}
+	return items, fail
+}
+
+// noAccount is the ErrorInfo of a whole call for an unknown From_Account:
+// the vendor's style, Err_SNS_<Operation>_Account_Not_Exist.
+func noAccount(op string) *string { return ptr("Err_SNS_" + op + "_Account_Not_Exist") }
+
 // uniq returns ss without repeats, in first-seen order, in linear time:
 // requests may carry hundreds of thousands of names.
 func uniq(ss []string) []string {
@@ -502,3 +464,18 @@ func uniq(ss []string) []string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// relation is the check result of friend_check and black_list_check for a
+// relation from A to B (ab) and from B to A (ba): bothWay, aWithB, bWithA
+// or none.
+func relation[R ~string](ab, ba bool, bothWay, aWithB, bWithA, none R) R {
+	switch {
+	case ab && ba:
+		return bothWay
+	case ab:
+		return aWithB
+	case ba:
+		return bWithA
+	}
+	return none
+}

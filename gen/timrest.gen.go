@@ -19,6 +19,24 @@ import (
 	"github.com/timrest/timrest/tag"
 )
 
+// Defines values for AccountStatus.
+const (
+	AccountStatusImported    AccountStatus = "Imported"
+	AccountStatusNotImported AccountStatus = "NotImported"
+)
+
+// Valid indicates whether the value is a known member of the AccountStatus enum.
+func (e AccountStatus) Valid() bool {
+	switch e {
+	case AccountStatusImported:
+		return true
+	case AccountStatusNotImported:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ActionStatus.
 const (
 	ActionStatusFail ActionStatus = "FAIL"
@@ -31,6 +49,126 @@ func (e ActionStatus) Valid() bool {
 	case ActionStatusFail:
 		return true
 	case ActionStatusOK:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AddType.
+const (
+	AddTypeBoth   AddType = "Add_Type_Both"
+	AddTypeSingle AddType = "Add_Type_Single"
+)
+
+// Valid indicates whether the value is a known member of the AddType enum.
+func (e AddType) Valid() bool {
+	switch e {
+	case AddTypeBoth:
+		return true
+	case AddTypeSingle:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BlockCheckType.
+const (
+	BlockCheckTypeBoth   BlockCheckType = "BlackCheckResult_Type_Both"
+	BlockCheckTypeSingle BlockCheckType = "BlackCheckResult_Type_Single"
+)
+
+// Valid indicates whether the value is a known member of the BlockCheckType enum.
+func (e BlockCheckType) Valid() bool {
+	switch e {
+	case BlockCheckTypeBoth:
+		return true
+	case BlockCheckTypeSingle:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BlockRelation.
+const (
+	BlockRelationAWithB  BlockRelation = "BlackCheckResult_Type_AWithB"
+	BlockRelationBWithA  BlockRelation = "BlackCheckResult_Type_BWithA"
+	BlockRelationBothWay BlockRelation = "BlackCheckResult_Type_BothWay"
+	BlockRelationNone    BlockRelation = "BlackCheckResult_Type_NO"
+)
+
+// Valid indicates whether the value is a known member of the BlockRelation enum.
+func (e BlockRelation) Valid() bool {
+	switch e {
+	case BlockRelationAWithB:
+		return true
+	case BlockRelationBWithA:
+		return true
+	case BlockRelationBothWay:
+		return true
+	case BlockRelationNone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DeleteType.
+const (
+	DeleteTypeBoth   DeleteType = "Delete_Type_Both"
+	DeleteTypeSingle DeleteType = "Delete_Type_Single"
+)
+
+// Valid indicates whether the value is a known member of the DeleteType enum.
+func (e DeleteType) Valid() bool {
+	switch e {
+	case DeleteTypeBoth:
+		return true
+	case DeleteTypeSingle:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FriendCheckType.
+const (
+	FriendCheckTypeBoth   FriendCheckType = "CheckResult_Type_Both"
+	FriendCheckTypeSingle FriendCheckType = "CheckResult_Type_Single"
+)
+
+// Valid indicates whether the value is a known member of the FriendCheckType enum.
+func (e FriendCheckType) Valid() bool {
+	switch e {
+	case FriendCheckTypeBoth:
+		return true
+	case FriendCheckTypeSingle:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FriendRelation.
+const (
+	FriendRelationAWithB     FriendRelation = "CheckResult_Type_AWithB"
+	FriendRelationBWithA     FriendRelation = "CheckResult_Type_BWithA"
+	FriendRelationBothWay    FriendRelation = "CheckResult_Type_BothWay"
+	FriendRelationNoRelation FriendRelation = "CheckResult_Type_NoRelation"
+)
+
+// Valid indicates whether the value is a known member of the FriendRelation enum.
+func (e FriendRelation) Valid() bool {
+	switch e {
+	case FriendRelationAWithB:
+		return true
+	case FriendRelationBWithA:
+		return true
+	case FriendRelationBothWay:
+		return true
+	case FriendRelationNoRelation:
 		return true
 	default:
 		return false
@@ -88,6 +226,57 @@ func (e NeedFriend) Valid() bool {
 	}
 }
 
+// Defines values for OnlineState.
+const (
+	OnlineStateOffline    OnlineState = "Offline"
+	OnlineStateOnline     OnlineState = "Online"
+	OnlineStatePushOnline OnlineState = "PushOnline"
+)
+
+// Valid indicates whether the value is a known member of the OnlineState enum.
+func (e OnlineState) Valid() bool {
+	switch e {
+	case OnlineStateOffline:
+		return true
+	case OnlineStateOnline:
+		return true
+	case OnlineStatePushOnline:
+		return true
+	default:
+		return false
+	}
+}
+
+// AccountCheckResult defines model for AccountCheckResult.
+type AccountCheckResult struct {
+	// AccountStatus Whether the account has been imported.
+	AccountStatus *AccountStatus `json:"AccountStatus,omitempty"`
+
+	// ResultCode 0 on success, otherwise the account's error code.
+	ResultCode int32 `json:"ResultCode"`
+
+	// ResultInfo The account's error description; empty on success.
+	ResultInfo *string `json:"ResultInfo,omitempty"`
+
+	// UserID The account this result is for.
+	UserID string `json:"UserID"`
+}
+
+// AccountDeleteResult defines model for AccountDeleteResult.
+type AccountDeleteResult struct {
+	// ResultCode 0 on success, otherwise the account's error code (70107 when it does not exist).
+	ResultCode int32 `json:"ResultCode"`
+
+	// ResultInfo The account's error description; empty on success.
+	ResultInfo *string `json:"ResultInfo,omitempty"`
+
+	// UserID The account this result is for.
+	UserID string `json:"UserID"`
+}
+
+// AccountStatus Whether the account has been imported.
+type AccountStatus string
+
 // ActionStatus OK when the request was processed, FAIL when it failed as a whole.
 type ActionStatus string
 
@@ -120,6 +309,84 @@ type AddFriendItem struct {
 	ToAccount UserID `json:"To_Account"`
 }
 
+// AddFriendListsRequest defines model for AddFriendListsRequest.
+type AddFriendListsRequest struct {
+	// FromAccount A UserID: up to 32 bytes. Letters, digits, underscore and hyphen are
+	// the safe set. (maxLength counts characters; the service counts
+	// bytes.)
+	FromAccount UserID `json:"From_Account"`
+
+	// GroupName The lists to create, 1 to 32 per call (a user has at most 32 lists).
+	GroupName []FriendListName `json:"GroupName"`
+
+	// ToAccount Friends to put in every new list, at most 1000.
+	ToAccount []UserID `json:"To_Account,omitzero"`
+}
+
+// AddFriendListsResponse defines model for AddFriendListsResponse.
+type AddFriendListsResponse struct {
+	// ActionStatus OK when the request was processed, FAIL when it failed as a whole.
+	ActionStatus ActionStatus `json:"ActionStatus"`
+
+	// CurrentSequence The sequence of From_Account's friend lists after the call.
+	CurrentSequence *int64 `json:"CurrentSequence,omitempty"`
+
+	// ErrorCode 0 on success; otherwise an error code (see x-tim-errors and x-tim-public-errors).
+	ErrorCode int32 `json:"ErrorCode"`
+
+	// ErrorDisplay Detailed information for display on the client; not always present.
+	ErrorDisplay *string `json:"ErrorDisplay,omitempty"`
+
+	// ErrorInfo Detailed error information.
+	ErrorInfo *string `json:"ErrorInfo,omitempty"`
+
+	// FailAccount The accounts whose item failed; present only when at least one failed.
+	FailAccount []string `json:"Fail_Account,omitzero"`
+
+	// ResultItem One result per account of To_Account; only when To_Account was sent.
+	ResultItem []FriendResult `json:"ResultItem,omitzero"`
+}
+
+// AddFriendsRequest defines model for AddFriendsRequest.
+type AddFriendsRequest struct {
+	// AddFriendItem The friends to add, 1 to 1000 per call. Each item's GroupName is
+	// one friend list name (a string, not an array as in friend_import).
+	AddFriendItem []FriendAddItem `json:"AddFriendItem"`
+
+	// AddType Add_Type_Both (the default) adds a two-way friendship; Add_Type_Single a one-way one.
+	AddType *AddType `json:"AddType,omitempty"`
+
+	// ForceAddFlags 1 marks the add as an admin force-add; 0 marks a normal add.
+	ForceAddFlags *int32 `json:"ForceAddFlags,omitempty"`
+
+	// FromAccount A UserID: up to 32 bytes. Letters, digits, underscore and hyphen are
+	// the safe set. (maxLength counts characters; the service counts
+	// bytes.)
+	FromAccount UserID `json:"From_Account"`
+}
+
+// AddFriendsResponse defines model for AddFriendsResponse.
+type AddFriendsResponse struct {
+	// ActionStatus OK when the request was processed, FAIL when it failed as a whole.
+	ActionStatus ActionStatus `json:"ActionStatus"`
+
+	// ErrorCode 0 on success; otherwise an error code (see x-tim-errors and x-tim-public-errors).
+	ErrorCode int32 `json:"ErrorCode"`
+
+	// ErrorDisplay Detailed information for display on the client; not always present.
+	ErrorDisplay *string `json:"ErrorDisplay,omitempty"`
+
+	// ErrorInfo Detailed error information.
+	ErrorInfo *string `json:"ErrorInfo,omitempty"`
+
+	// FailAccount The accounts whose item failed; present only when at least one failed.
+	FailAccount []string       `json:"Fail_Account,omitzero"`
+	ResultItem  []FriendResult `json:"ResultItem,omitzero"`
+}
+
+// AddType Add_Type_Both (the default) adds a two-way friendship; Add_Type_Single a one-way one.
+type AddType string
+
 // BaseResponse Fields of every answer. A FAIL answer may carry only ActionStatus,
 // ErrorCode and ErrorInfo.
 type BaseResponse struct {
@@ -136,6 +403,173 @@ type BaseResponse struct {
 	ErrorInfo *string `json:"ErrorInfo,omitempty"`
 }
 
+// BlockAccountsRequest defines model for BlockAccountsRequest.
+type BlockAccountsRequest struct {
+	// FromAccount A UserID: up to 32 bytes. Letters, digits, underscore and hyphen are
+	// the safe set. (maxLength counts characters; the service counts
+	// bytes.)
+	FromAccount UserID `json:"From_Account"`
+
+	// ToAccount The accounts to block, 1 to 1000 per call.
+	ToAccount []UserID `json:"To_Account"`
+}
+
+// BlockAccountsResponse defines model for BlockAccountsResponse.
+type BlockAccountsResponse struct {
+	// ActionStatus OK when the request was processed, FAIL when it failed as a whole.
+	ActionStatus ActionStatus `json:"ActionStatus"`
+
+	// ErrorCode 0 on success; otherwise an error code (see x-tim-errors and x-tim-public-errors).
+	ErrorCode int32 `json:"ErrorCode"`
+
+	// ErrorDisplay Detailed information for display on the client; not always present.
+	ErrorDisplay *string `json:"ErrorDisplay,omitempty"`
+
+	// ErrorInfo Detailed error information.
+	ErrorInfo *string `json:"ErrorInfo,omitempty"`
+
+	// FailAccount The accounts whose item failed; present only when at least one failed.
+	FailAccount []string       `json:"Fail_Account,omitzero"`
+	ResultItem  []FriendResult `json:"ResultItem,omitzero"`
+}
+
+// BlockCheckResult defines model for BlockCheckResult.
+type BlockCheckResult struct {
+	// Relation The blocklist relation: BothWay (each on the other's blocklist),
+	// AWithB (To_Account on From_Account's blocklist; with a single check,
+	// the other blocklist is not looked at), BWithA (only From_Account on
+	// To_Account's blocklist) or NO (neither; with a single check, only
+	// From_Account's blocklist was looked at).
+	Relation BlockRelation `json:"Relation"`
+
+	// ResultCode 0 on success, otherwise the item's error code (Relation then means nothing).
+	ResultCode int32 `json:"ResultCode"`
+
+	// ResultInfo The item's error description; empty on success.
+	ResultInfo *string `json:"ResultInfo,omitempty"`
+
+	// ToAccount The UserID this result is for.
+	ToAccount string `json:"To_Account"`
+}
+
+// BlockCheckType BlackCheckResult_Type_Single checks From_Account's blocklist only;
+// BlackCheckResult_Type_Both checks both blocklists.
+type BlockCheckType string
+
+// BlockRelation The blocklist relation: BothWay (each on the other's blocklist),
+// AWithB (To_Account on From_Account's blocklist; with a single check,
+// the other blocklist is not looked at), BWithA (only From_Account on
+// To_Account's blocklist) or NO (neither; with a single check, only
+// From_Account's blocklist was looked at).
+type BlockRelation string
+
+// BlockedAccount defines model for BlockedAccount.
+type BlockedAccount struct {
+	// AddBlackTimeStamp When the account was blocked, in Unix seconds.
+	AddBlackTimeStamp *int64 `json:"AddBlackTimeStamp,omitempty"`
+
+	// ToAccount The blocked account's UserID.
+	ToAccount string `json:"To_Account"`
+}
+
+// CheckAccountItem defines model for CheckAccountItem.
+type CheckAccountItem struct {
+	// UserID A UserID: up to 32 bytes. Letters, digits, underscore and hyphen are
+	// the safe set. (maxLength counts characters; the service counts
+	// bytes.)
+	UserID UserID `json:"UserID"`
+}
+
+// CheckAccountsRequest defines model for CheckAccountsRequest.
+type CheckAccountsRequest struct {
+	// CheckItem The accounts to check, 1 to 100 per call.
+	CheckItem []CheckAccountItem `json:"CheckItem"`
+}
+
+// CheckAccountsResponse defines model for CheckAccountsResponse.
+type CheckAccountsResponse struct {
+	// ActionStatus OK when the request was processed, FAIL when it failed as a whole.
+	ActionStatus ActionStatus `json:"ActionStatus"`
+
+	// ErrorCode 0 on success; otherwise an error code (see x-tim-errors and x-tim-public-errors).
+	ErrorCode int32 `json:"ErrorCode"`
+
+	// ErrorDisplay Detailed information for display on the client; not always present.
+	ErrorDisplay *string `json:"ErrorDisplay,omitempty"`
+
+	// ErrorInfo Detailed error information.
+	ErrorInfo  *string              `json:"ErrorInfo,omitempty"`
+	ResultItem []AccountCheckResult `json:"ResultItem,omitzero"`
+}
+
+// CheckBlockedRequest defines model for CheckBlockedRequest.
+type CheckBlockedRequest struct {
+	// CheckType BlackCheckResult_Type_Single checks From_Account's blocklist only;
+	// BlackCheckResult_Type_Both checks both blocklists.
+	CheckType BlockCheckType `json:"CheckType"`
+
+	// FromAccount A UserID: up to 32 bytes. Letters, digits, underscore and hyphen are
+	// the safe set. (maxLength counts characters; the service counts
+	// bytes.)
+	FromAccount UserID `json:"From_Account"`
+
+	// ToAccount The accounts to check, 1 to 1000 per call.
+	ToAccount []UserID `json:"To_Account"`
+}
+
+// CheckBlockedResponse defines model for CheckBlockedResponse.
+type CheckBlockedResponse struct {
+	// ActionStatus OK when the request was processed, FAIL when it failed as a whole.
+	ActionStatus       ActionStatus       `json:"ActionStatus"`
+	BlackListCheckItem []BlockCheckResult `json:"BlackListCheckItem,omitzero"`
+
+	// ErrorCode 0 on success; otherwise an error code (see x-tim-errors and x-tim-public-errors).
+	ErrorCode int32 `json:"ErrorCode"`
+
+	// ErrorDisplay Detailed information for display on the client; not always present.
+	ErrorDisplay *string `json:"ErrorDisplay,omitempty"`
+
+	// ErrorInfo Detailed error information.
+	ErrorInfo *string `json:"ErrorInfo,omitempty"`
+
+	// FailAccount The accounts whose item failed; present only when at least one failed.
+	FailAccount []string `json:"Fail_Account,omitzero"`
+}
+
+// CheckFriendsRequest defines model for CheckFriendsRequest.
+type CheckFriendsRequest struct {
+	// CheckType CheckResult_Type_Single checks From_Account's friend list only;
+	// CheckResult_Type_Both checks both friend lists.
+	CheckType FriendCheckType `json:"CheckType"`
+
+	// FromAccount A UserID: up to 32 bytes. Letters, digits, underscore and hyphen are
+	// the safe set. (maxLength counts characters; the service counts
+	// bytes.)
+	FromAccount UserID `json:"From_Account"`
+
+	// ToAccount The accounts to check, 1 to 1000 per call.
+	ToAccount []UserID `json:"To_Account"`
+}
+
+// CheckFriendsResponse defines model for CheckFriendsResponse.
+type CheckFriendsResponse struct {
+	// ActionStatus OK when the request was processed, FAIL when it failed as a whole.
+	ActionStatus ActionStatus `json:"ActionStatus"`
+
+	// ErrorCode 0 on success; otherwise an error code (see x-tim-errors and x-tim-public-errors).
+	ErrorCode int32 `json:"ErrorCode"`
+
+	// ErrorDisplay Detailed information for display on the client; not always present.
+	ErrorDisplay *string `json:"ErrorDisplay,omitempty"`
+
+	// ErrorInfo Detailed error information.
+	ErrorInfo *string `json:"ErrorInfo,omitempty"`
+
+	// FailAccount The accounts whose item failed; present only when at least one failed.
+	FailAccount []string            `json:"Fail_Account,omitzero"`
+	InfoItem    []FriendCheckResult `json:"InfoItem,omitzero"`
+}
+
 // CustomFriendItem defines model for CustomFriendItem.
 type CustomFriendItem struct {
 	// Tag A custom friend tag, Tag_SNS_Custom_ and up to 8 letters, set up in the console first.
@@ -147,6 +581,181 @@ type CustomFriendItem struct {
 
 // CustomTagValue The value of a custom friend tag on import: a string or an integer.
 type CustomTagValue = tag.Value
+
+// DeleteAccountItem defines model for DeleteAccountItem.
+type DeleteAccountItem struct {
+	// UserID A UserID: up to 32 bytes. Letters, digits, underscore and hyphen are
+	// the safe set. (maxLength counts characters; the service counts
+	// bytes.)
+	UserID UserID `json:"UserID"`
+}
+
+// DeleteAccountsRequest defines model for DeleteAccountsRequest.
+type DeleteAccountsRequest struct {
+	// DeleteItem The accounts to delete, 1 to 100 per call.
+	DeleteItem []DeleteAccountItem `json:"DeleteItem"`
+}
+
+// DeleteAccountsResponse defines model for DeleteAccountsResponse.
+type DeleteAccountsResponse struct {
+	// ActionStatus OK when the request was processed, FAIL when it failed as a whole.
+	ActionStatus ActionStatus `json:"ActionStatus"`
+
+	// ErrorCode 0 on success; otherwise an error code (see x-tim-errors and x-tim-public-errors).
+	ErrorCode int32 `json:"ErrorCode"`
+
+	// ErrorDisplay Detailed information for display on the client; not always present.
+	ErrorDisplay *string `json:"ErrorDisplay,omitempty"`
+
+	// ErrorInfo Detailed error information.
+	ErrorInfo  *string               `json:"ErrorInfo,omitempty"`
+	ResultItem []AccountDeleteResult `json:"ResultItem,omitzero"`
+}
+
+// DeleteAllFriendsRequest defines model for DeleteAllFriendsRequest.
+type DeleteAllFriendsRequest struct {
+	// DeleteType Delete_Type_Single removes To_Account from From_Account's friend
+	// list only; Delete_Type_Both removes each from the other's.
+	DeleteType *DeleteType `json:"DeleteType,omitempty"`
+
+	// FromAccount A UserID: up to 32 bytes. Letters, digits, underscore and hyphen are
+	// the safe set. (maxLength counts characters; the service counts
+	// bytes.)
+	FromAccount UserID `json:"From_Account"`
+}
+
+// DeleteAllFriendsResponse defines model for DeleteAllFriendsResponse.
+type DeleteAllFriendsResponse struct {
+	// ActionStatus OK when the request was processed, FAIL when it failed as a whole.
+	ActionStatus ActionStatus `json:"ActionStatus"`
+
+	// ErrorCode 0 on success; otherwise an error code (see x-tim-errors and x-tim-public-errors).
+	ErrorCode int32 `json:"ErrorCode"`
+
+	// ErrorDisplay Detailed information for display on the client; not always present.
+	ErrorDisplay *string `json:"ErrorDisplay,omitempty"`
+
+	// ErrorInfo Detailed error information.
+	ErrorInfo *string `json:"ErrorInfo,omitempty"`
+}
+
+// DeleteFriendListsRequest defines model for DeleteFriendListsRequest.
+type DeleteFriendListsRequest struct {
+	// FromAccount A UserID: up to 32 bytes. Letters, digits, underscore and hyphen are
+	// the safe set. (maxLength counts characters; the service counts
+	// bytes.)
+	FromAccount UserID `json:"From_Account"`
+
+	// GroupName The lists to delete, 1 to 32 per call.
+	GroupName []FriendListName `json:"GroupName"`
+}
+
+// DeleteFriendListsResponse defines model for DeleteFriendListsResponse.
+type DeleteFriendListsResponse struct {
+	// ActionStatus OK when the request was processed, FAIL when it failed as a whole.
+	ActionStatus ActionStatus `json:"ActionStatus"`
+
+	// CurrentSequence The sequence of From_Account's friend lists after the call.
+	CurrentSequence *int64 `json:"CurrentSequence,omitempty"`
+
+	// ErrorCode 0 on success; otherwise an error code (see x-tim-errors and x-tim-public-errors).
+	ErrorCode int32 `json:"ErrorCode"`
+
+	// ErrorDisplay Detailed information for display on the client; not always present.
+	ErrorDisplay *string `json:"ErrorDisplay,omitempty"`
+
+	// ErrorInfo Detailed error information.
+	ErrorInfo *string `json:"ErrorInfo,omitempty"`
+}
+
+// DeleteFriendsRequest defines model for DeleteFriendsRequest.
+type DeleteFriendsRequest struct {
+	// DeleteType Delete_Type_Single removes To_Account from From_Account's friend
+	// list only; Delete_Type_Both removes each from the other's.
+	DeleteType *DeleteType `json:"DeleteType,omitempty"`
+
+	// FromAccount A UserID: up to 32 bytes. Letters, digits, underscore and hyphen are
+	// the safe set. (maxLength counts characters; the service counts
+	// bytes.)
+	FromAccount UserID `json:"From_Account"`
+
+	// ToAccount The friends to delete, 1 to 1000 per call.
+	ToAccount []UserID `json:"To_Account"`
+}
+
+// DeleteFriendsResponse defines model for DeleteFriendsResponse.
+type DeleteFriendsResponse struct {
+	// ActionStatus OK when the request was processed, FAIL when it failed as a whole.
+	ActionStatus ActionStatus `json:"ActionStatus"`
+
+	// ErrorCode 0 on success; otherwise an error code (see x-tim-errors and x-tim-public-errors).
+	ErrorCode int32 `json:"ErrorCode"`
+
+	// ErrorDisplay Detailed information for display on the client; not always present.
+	ErrorDisplay *string `json:"ErrorDisplay,omitempty"`
+
+	// ErrorInfo Detailed error information.
+	ErrorInfo *string `json:"ErrorInfo,omitempty"`
+
+	// FailAccount The accounts whose item failed (not in the page's table; accepted when sent).
+	FailAccount []string       `json:"Fail_Account,omitzero"`
+	ResultItem  []FriendResult `json:"ResultItem,omitzero"`
+}
+
+// DeleteType Delete_Type_Single removes To_Account from From_Account's friend
+// list only; Delete_Type_Both removes each from the other's.
+type DeleteType string
+
+// FriendAddItem defines model for FriendAddItem.
+type FriendAddItem struct {
+	// AddSource Where the friend was added from (Tag_SNS_IM_AddSource), AddSource_Type_ and up to 8 letters.
+	AddSource string `json:"AddSource"`
+
+	// AddWording The wording of the friend request (Tag_SNS_IM_AddWording), at most 256 bytes.
+	AddWording *string `json:"AddWording,omitempty"`
+
+	// GroupName A friend list name (a Tag_SNS_IM_Group entry), 1 to 30 bytes.
+	GroupName *FriendListName `json:"GroupName,omitempty"`
+
+	// Remark From_Account's remark for To_Account (Tag_SNS_IM_Remark), at most 96 bytes.
+	Remark *string `json:"Remark,omitempty"`
+
+	// ToAccount A UserID: up to 32 bytes. Letters, digits, underscore and hyphen are
+	// the safe set. (maxLength counts characters; the service counts
+	// bytes.)
+	ToAccount UserID `json:"To_Account"`
+}
+
+// FriendCheckResult defines model for FriendCheckResult.
+type FriendCheckResult struct {
+	// Relation The friend relation: BothWay (each in the other's list), AWithB
+	// (To_Account in From_Account's list; with a single check, the other
+	// list is not looked at), BWithA (only From_Account in To_Account's
+	// list) or NoRelation.
+	Relation FriendRelation `json:"Relation"`
+
+	// ResultCode 0 on success, otherwise the item's error code (Relation then means nothing).
+	ResultCode int32 `json:"ResultCode"`
+
+	// ResultInfo The item's error description; empty on success.
+	ResultInfo *string `json:"ResultInfo,omitempty"`
+
+	// ToAccount The UserID this result is for.
+	ToAccount string `json:"To_Account"`
+}
+
+// FriendCheckType CheckResult_Type_Single checks From_Account's friend list only;
+// CheckResult_Type_Both checks both friend lists.
+type FriendCheckType string
+
+// FriendData defines model for FriendData.
+type FriendData struct {
+	// ToAccount The friend's UserID.
+	ToAccount string `json:"To_Account"`
+
+	// ValueItem The friend's standard (Tag_SNS_IM_*) and custom (Tag_SNS_Custom_*) friend tags.
+	ValueItem []TagItem `json:"ValueItem,omitzero"`
+}
 
 // FriendInfo defines model for FriendInfo.
 type FriendInfo struct {
@@ -177,6 +786,47 @@ type FriendList struct {
 
 // FriendListName A friend list name (a Tag_SNS_IM_Group entry), 1 to 30 bytes.
 type FriendListName = string
+
+// FriendRelation The friend relation: BothWay (each in the other's list), AWithB
+// (To_Account in From_Account's list; with a single check, the other
+// list is not looked at), BWithA (only From_Account in To_Account's
+// list) or NoRelation.
+type FriendRelation string
+
+// FriendResult defines model for FriendResult.
+type FriendResult struct {
+	// ResultCode 0 on success, otherwise the item's error code.
+	ResultCode int32 `json:"ResultCode"`
+
+	// ResultInfo The item's error description; empty on success.
+	ResultInfo *string `json:"ResultInfo,omitempty"`
+
+	// ToAccount The UserID this result is for.
+	ToAccount string `json:"To_Account"`
+}
+
+// FriendUpdateItem defines model for FriendUpdateItem.
+type FriendUpdateItem struct {
+	// SNSItem The friend tags to set for To_Account.
+	SNSItem []FriendUpdateTag `json:"SnsItem"`
+
+	// ToAccount A UserID: up to 32 bytes. Letters, digits, underscore and hyphen are
+	// the safe set. (maxLength counts characters; the service counts
+	// bytes.)
+	ToAccount UserID `json:"To_Account"`
+}
+
+// FriendUpdateTag defines model for FriendUpdateTag.
+type FriendUpdateTag struct {
+	// Tag The friend tag to set: Tag_SNS_IM_Remark, Tag_SNS_IM_Group or a
+	// custom friend tag (Tag_SNS_Custom_ and up to 8 letters); no other
+	// tag can be updated.
+	Tag string `json:"Tag"`
+
+	// Value A tag's value: a string, an integer, or (Tag_SNS_IM_Group) an array
+	// of strings.
+	Value TagValue `json:"Value"`
+}
 
 // GetFriendListsRequest defines model for GetFriendListsRequest.
 type GetFriendListsRequest struct {
@@ -244,6 +894,66 @@ type GetFriendsResponse struct {
 	InfoItem    []FriendInfo `json:"InfoItem,omitzero"`
 }
 
+// GetOnlineStatusRequest defines model for GetOnlineStatusRequest.
+type GetOnlineStatusRequest struct {
+	// IsNeedDetail 1 adds each account's status per platform (Detail); 0 (the default) does not.
+	IsNeedDetail *int32 `json:"IsNeedDetail,omitempty"`
+
+	// ToAccount The accounts to query, 1 to 500 per call.
+	ToAccount []UserID `json:"To_Account"`
+}
+
+// GetOnlineStatusResponse defines model for GetOnlineStatusResponse.
+type GetOnlineStatusResponse struct {
+	// ActionStatus OK when the request was processed, FAIL when it failed as a whole.
+	ActionStatus ActionStatus `json:"ActionStatus"`
+
+	// ErrorCode 0 on success; otherwise an error code (see x-tim-errors and x-tim-public-errors).
+	ErrorCode int32 `json:"ErrorCode"`
+
+	// ErrorDisplay Detailed information for display on the client; not always present.
+	ErrorDisplay *string `json:"ErrorDisplay,omitempty"`
+
+	// ErrorInfo Detailed error information.
+	ErrorInfo *string `json:"ErrorInfo,omitempty"`
+
+	// ErrorList The accounts that could not be queried, with their code.
+	ErrorList []OnlineStatusError `json:"ErrorList,omitzero"`
+
+	// QueryResult The accounts queried. The vendor's page names their status
+	// State, the SDKs (including the vendor's) read Status; an
+	// answer may carry either.
+	QueryResult []OnlineStatusResult `json:"QueryResult,omitzero"`
+}
+
+// GetProfilesRequest defines model for GetProfilesRequest.
+type GetProfilesRequest struct {
+	// TagList The profile tags to return.
+	TagList []ProfileTagName `json:"TagList"`
+
+	// ToAccount The accounts to pull; at most 100 recommended per call. Every one must have been imported.
+	ToAccount []UserID `json:"To_Account"`
+}
+
+// GetProfilesResponse defines model for GetProfilesResponse.
+type GetProfilesResponse struct {
+	// ActionStatus OK when the request was processed, FAIL when it failed as a whole.
+	ActionStatus ActionStatus `json:"ActionStatus"`
+
+	// ErrorCode 0 on success; otherwise an error code (see x-tim-errors and x-tim-public-errors).
+	ErrorCode int32 `json:"ErrorCode"`
+
+	// ErrorDisplay Detailed information for display on the client; not always present.
+	ErrorDisplay *string `json:"ErrorDisplay,omitempty"`
+
+	// ErrorInfo Detailed error information.
+	ErrorInfo *string `json:"ErrorInfo,omitempty"`
+
+	// FailAccount The accounts whose item failed; present only when at least one failed.
+	FailAccount     []string      `json:"Fail_Account,omitzero"`
+	UserProfileItem []UserProfile `json:"UserProfileItem,omitzero"`
+}
+
 // GroupIDItem defines model for GroupIDItem.
 type GroupIDItem struct {
 	// GroupID The group's ID.
@@ -253,6 +963,77 @@ type GroupIDItem struct {
 // GroupType A group type. Private was renamed Work and ChatRoom was renamed
 // Meeting; both names are listed.
 type GroupType string
+
+// ImportAccountItem defines model for ImportAccountItem.
+type ImportAccountItem struct {
+	// FaceURL The profile photo URL (Tag_Profile_IM_Image), at most 500 bytes; set on an existing account too.
+	FaceURL *string `json:"FaceUrl,omitempty"`
+
+	// Nick The nickname (Tag_Profile_IM_Nick), at most 500 bytes; set on an existing account too.
+	Nick *string `json:"Nick,omitempty"`
+
+	// UserID A UserID: up to 32 bytes. Letters, digits, underscore and hyphen are
+	// the safe set. (maxLength counts characters; the service counts
+	// bytes.)
+	UserID UserID `json:"UserID"`
+}
+
+// ImportAccountRequest defines model for ImportAccountRequest.
+type ImportAccountRequest struct {
+	// FaceURL The profile photo URL (Tag_Profile_IM_Image), at most 500 bytes.
+	FaceURL *string `json:"FaceUrl,omitempty"`
+
+	// Nick The nickname (Tag_Profile_IM_Nick), at most 500 bytes.
+	Nick *string `json:"Nick,omitempty"`
+
+	// UserID A UserID: up to 32 bytes. Letters, digits, underscore and hyphen are
+	// the safe set. (maxLength counts characters; the service counts
+	// bytes.)
+	UserID UserID `json:"UserID"`
+}
+
+// ImportAccountResponse defines model for ImportAccountResponse.
+type ImportAccountResponse struct {
+	// ActionStatus OK when the request was processed, FAIL when it failed as a whole.
+	ActionStatus ActionStatus `json:"ActionStatus"`
+
+	// ErrorCode 0 on success; otherwise an error code (see x-tim-errors and x-tim-public-errors).
+	ErrorCode int32 `json:"ErrorCode"`
+
+	// ErrorDisplay Detailed information for display on the client; not always present.
+	ErrorDisplay *string `json:"ErrorDisplay,omitempty"`
+
+	// ErrorInfo Detailed error information.
+	ErrorInfo *string `json:"ErrorInfo,omitempty"`
+}
+
+// ImportAccountsRequest Exactly one of AccountList (the newer shape, with nicknames and
+// photos) and Accounts (the older shape, UserIDs only).
+type ImportAccountsRequest struct {
+	// AccountList The accounts to import (newer shape), 1 to 100 per call.
+	AccountList []ImportAccountItem `json:"AccountList,omitzero"`
+
+	// Accounts The UserIDs to import (older shape, no nickname or photo), 1 to 100 per call.
+	Accounts []UserID `json:"Accounts,omitzero"`
+}
+
+// ImportAccountsResponse defines model for ImportAccountsResponse.
+type ImportAccountsResponse struct {
+	// ActionStatus OK when the request was processed, FAIL when it failed as a whole.
+	ActionStatus ActionStatus `json:"ActionStatus"`
+
+	// ErrorCode 0 on success; otherwise an error code (see x-tim-errors and x-tim-public-errors).
+	ErrorCode int32 `json:"ErrorCode"`
+
+	// ErrorDisplay Detailed information for display on the client; not always present.
+	ErrorDisplay *string `json:"ErrorDisplay,omitempty"`
+
+	// ErrorInfo Detailed error information.
+	ErrorInfo *string `json:"ErrorInfo,omitempty"`
+
+	// FailAccounts The accounts that failed to be imported (no reason is given).
+	FailAccounts []string `json:"FailAccounts,omitzero"`
+}
 
 // ImportFriendsRequest defines model for ImportFriendsRequest.
 type ImportFriendsRequest struct {
@@ -281,19 +1062,124 @@ type ImportFriendsResponse struct {
 
 	// FailAccount The accounts whose item failed; present only when at least one failed.
 	FailAccount []string       `json:"Fail_Account,omitzero"`
-	ResultItem  []ImportResult `json:"ResultItem,omitzero"`
+	ResultItem  []FriendResult `json:"ResultItem,omitzero"`
 }
 
-// ImportResult defines model for ImportResult.
-type ImportResult struct {
-	// ResultCode 0 on success, otherwise the item's error code.
-	ResultCode int32 `json:"ResultCode"`
+// KickAccountRequest defines model for KickAccountRequest.
+type KickAccountRequest struct {
+	// UserID A UserID: up to 32 bytes. Letters, digits, underscore and hyphen are
+	// the safe set. (maxLength counts characters; the service counts
+	// bytes.)
+	UserID UserID `json:"UserID"`
+}
 
-	// ResultInfo The item's error description; empty on success.
-	ResultInfo *string `json:"ResultInfo,omitempty"`
+// KickAccountResponse defines model for KickAccountResponse.
+type KickAccountResponse struct {
+	// ActionStatus OK when the request was processed, FAIL when it failed as a whole.
+	ActionStatus ActionStatus `json:"ActionStatus"`
 
-	// ToAccount The UserID this result is for.
-	ToAccount string `json:"To_Account"`
+	// ErrorCode 0 on success; otherwise an error code (see x-tim-errors and x-tim-public-errors).
+	ErrorCode int32 `json:"ErrorCode"`
+
+	// ErrorDisplay Detailed information for display on the client; not always present.
+	ErrorDisplay *string `json:"ErrorDisplay,omitempty"`
+
+	// ErrorInfo Detailed error information.
+	ErrorInfo *string `json:"ErrorInfo,omitempty"`
+}
+
+// ListBlockedRequest defines model for ListBlockedRequest.
+type ListBlockedRequest struct {
+	// FromAccount A UserID: up to 32 bytes. Letters, digits, underscore and hyphen are
+	// the safe set. (maxLength counts characters; the service counts
+	// bytes.)
+	FromAccount UserID `json:"From_Account"`
+
+	// LastSequence The blocklist sequence of the previous pull; REST callers send 0.
+	LastSequence int64 `json:"LastSequence"`
+
+	// MaxLimited The most blocked accounts in one answer, 1 to 1000 (a blocklist holds at most 1000).
+	MaxLimited int64 `json:"MaxLimited"`
+
+	// StartIndex 0 on the first call, then the StartIndex of the previous answer.
+	StartIndex int64 `json:"StartIndex"`
+}
+
+// ListBlockedResponse defines model for ListBlockedResponse.
+type ListBlockedResponse struct {
+	// ActionStatus OK when the request was processed, FAIL when it failed as a whole.
+	ActionStatus  ActionStatus     `json:"ActionStatus"`
+	BlackListItem []BlockedAccount `json:"BlackListItem,omitzero"`
+
+	// CurrentSequence The blocklist's latest sequence (the newer spelling, on the newest page and in the answer table).
+	CurrentSequence *int64 `json:"CurrentSequence,omitempty"`
+
+	// CurruentSequence The blocklist's latest sequence (the older, misspelt name of CurrentSequence, in the older pages' sample).
+	CurruentSequence *int64 `json:"CurruentSequence,omitempty"`
+
+	// ErrorCode 0 on success; otherwise an error code (see x-tim-errors and x-tim-public-errors).
+	ErrorCode int32 `json:"ErrorCode"`
+
+	// ErrorDisplay Detailed information for display on the client; not always present.
+	ErrorDisplay *string `json:"ErrorDisplay,omitempty"`
+
+	// ErrorInfo Detailed error information.
+	ErrorInfo *string `json:"ErrorInfo,omitempty"`
+
+	// StartIndex The StartIndex of the next page; 0 when this is the last page.
+	StartIndex *int64 `json:"StartIndex,omitempty"`
+}
+
+// ListFriendsRequest defines model for ListFriendsRequest.
+type ListFriendsRequest struct {
+	// CustomSequence The CustomSequence of an earlier answer: when it equals the
+	// service's, the answer leaves out the custom friend data. The
+	// newest page no longer lists this field.
+	CustomSequence *int64 `json:"CustomSequence,omitempty"`
+
+	// FromAccount A UserID: up to 32 bytes. Letters, digits, underscore and hyphen are
+	// the safe set. (maxLength counts characters; the service counts
+	// bytes.)
+	FromAccount UserID `json:"From_Account"`
+
+	// StandardSequence The StandardSequence of an earlier answer: when it equals the
+	// service's, the answer leaves out the standard friend data.
+	// Omit it (or send 0) to get all data.
+	StandardSequence *int64 `json:"StandardSequence,omitempty"`
+
+	// StartIndex 0 on the first call, then the NextStartIndex of the previous answer.
+	StartIndex int64 `json:"StartIndex"`
+}
+
+// ListFriendsResponse defines model for ListFriendsResponse.
+type ListFriendsResponse struct {
+	// ActionStatus OK when the request was processed, FAIL when it failed as a whole.
+	ActionStatus ActionStatus `json:"ActionStatus"`
+
+	// CompleteFlag 1 on the last page (every friend has been pulled), else 0.
+	CompleteFlag *int32 `json:"CompleteFlag,omitempty"`
+
+	// CustomSequence The sequence of From_Account's custom friend data (not on the newest page).
+	CustomSequence *int64 `json:"CustomSequence,omitempty"`
+
+	// ErrorCode 0 on success; otherwise an error code (see x-tim-errors and x-tim-public-errors).
+	ErrorCode int32 `json:"ErrorCode"`
+
+	// ErrorDisplay Detailed information for display on the client; not always present.
+	ErrorDisplay *string `json:"ErrorDisplay,omitempty"`
+
+	// ErrorInfo Detailed error information.
+	ErrorInfo *string `json:"ErrorInfo,omitempty"`
+
+	// FriendNum How many friends From_Account has.
+	FriendNum *int64 `json:"FriendNum,omitempty"`
+
+	// NextStartIndex The StartIndex of the next page.
+	NextStartIndex *int64 `json:"NextStartIndex,omitempty"`
+
+	// StandardSequence The sequence of From_Account's standard friend data.
+	StandardSequence *int64       `json:"StandardSequence,omitempty"`
+	UserDataItem     []FriendData `json:"UserDataItem,omitzero"`
 }
 
 // ListGroupIDsRequest defines model for ListGroupIDsRequest.
@@ -334,6 +1220,91 @@ type ListGroupIDsResponse struct {
 // NeedFriend Need_Friend_Type_Yes adds each list's members; only acts when GroupName is empty.
 type NeedFriend string
 
+// OnlineState A login status: Online (the app is in the foreground), PushOnline
+// (in the background, reachable by offline push), Offline.
+type OnlineState string
+
+// OnlineStatusDetail defines model for OnlineStatusDetail.
+type OnlineStatusDetail struct {
+	// Platform The platform, e.g. IPhone, Android, Web, PC, iPad, Mac.
+	Platform *string `json:"Platform,omitempty"`
+
+	// Status A login status: Online (the app is in the foreground), PushOnline
+	// (in the background, reachable by offline push), Offline.
+	Status *OnlineState `json:"Status,omitempty"`
+}
+
+// OnlineStatusError defines model for OnlineStatusError.
+type OnlineStatusError struct {
+	// ErrorCode Why (70107 when the account does not exist).
+	ErrorCode int32 `json:"ErrorCode"`
+
+	// ToAccount The account that could not be queried.
+	ToAccount string `json:"To_Account"`
+}
+
+// OnlineStatusResult defines model for OnlineStatusResult.
+type OnlineStatusResult struct {
+	// Detail The status per platform the account is logged in on (only with IsNeedDetail=1).
+	Detail []OnlineStatusDetail `json:"Detail,omitzero"`
+
+	// State A login status: Online (the app is in the foreground), PushOnline
+	// (in the background, reachable by offline push), Offline.
+	State *OnlineState `json:"State,omitempty"`
+
+	// Status A login status: Online (the app is in the foreground), PushOnline
+	// (in the background, reachable by offline push), Offline.
+	Status *OnlineState `json:"Status,omitempty"`
+
+	// ToAccount The account this result is for.
+	ToAccount string `json:"To_Account"`
+}
+
+// ProfileItem defines model for ProfileItem.
+type ProfileItem struct {
+	// Tag A profile tag name, Tag_Profile_IM_* (standard) or Tag_Profile_Custom_* (custom, set up in the console first).
+	Tag ProfileTagName `json:"Tag"`
+
+	// Value A profile tag's value: a string (at most 500 bytes) or an integer.
+	// (The page types it uint64/string/bytes; bytes travel as strings in
+	// JSON.)
+	Value ProfileTagValue `json:"Value"`
+}
+
+// ProfileTagName A profile tag name, Tag_Profile_IM_* (standard) or Tag_Profile_Custom_* (custom, set up in the console first).
+type ProfileTagName = string
+
+// ProfileTagValue A profile tag's value: a string (at most 500 bytes) or an integer.
+// (The page types it uint64/string/bytes; bytes travel as strings in
+// JSON.)
+type ProfileTagValue = tag.Value
+
+// SetProfileRequest defines model for SetProfileRequest.
+type SetProfileRequest struct {
+	// FromAccount A UserID: up to 32 bytes. Letters, digits, underscore and hyphen are
+	// the safe set. (maxLength counts characters; the service counts
+	// bytes.)
+	FromAccount UserID `json:"From_Account"`
+
+	// ProfileItem The tags to set, each with its value.
+	ProfileItem []ProfileItem `json:"ProfileItem"`
+}
+
+// SetProfileResponse defines model for SetProfileResponse.
+type SetProfileResponse struct {
+	// ActionStatus OK when the request was processed, FAIL when it failed as a whole.
+	ActionStatus ActionStatus `json:"ActionStatus"`
+
+	// ErrorCode 0 on success; otherwise an error code (see x-tim-errors and x-tim-public-errors).
+	ErrorCode int32 `json:"ErrorCode"`
+
+	// ErrorDisplay Detailed information for display on the client; not always present.
+	ErrorDisplay *string `json:"ErrorDisplay,omitempty"`
+
+	// ErrorInfo Detailed error information.
+	ErrorInfo *string `json:"ErrorInfo,omitempty"`
+}
+
 // TagItem defines model for TagItem.
 type TagItem struct {
 	// Tag The tag's name.
@@ -352,19 +1323,154 @@ type TagName = string
 // of strings.
 type TagValue = tag.Value
 
+// UnblockAccountsRequest defines model for UnblockAccountsRequest.
+type UnblockAccountsRequest struct {
+	// FromAccount A UserID: up to 32 bytes. Letters, digits, underscore and hyphen are
+	// the safe set. (maxLength counts characters; the service counts
+	// bytes.)
+	FromAccount UserID `json:"From_Account"`
+
+	// ToAccount The accounts to unblock, 1 to 1000 per call.
+	ToAccount []UserID `json:"To_Account"`
+}
+
+// UnblockAccountsResponse defines model for UnblockAccountsResponse.
+type UnblockAccountsResponse struct {
+	// ActionStatus OK when the request was processed, FAIL when it failed as a whole.
+	ActionStatus ActionStatus `json:"ActionStatus"`
+
+	// ErrorCode 0 on success; otherwise an error code (see x-tim-errors and x-tim-public-errors).
+	ErrorCode int32 `json:"ErrorCode"`
+
+	// ErrorDisplay Detailed information for display on the client; not always present.
+	ErrorDisplay *string `json:"ErrorDisplay,omitempty"`
+
+	// ErrorInfo Detailed error information.
+	ErrorInfo *string `json:"ErrorInfo,omitempty"`
+
+	// FailAccount The accounts whose item failed; present only when at least one failed.
+	FailAccount []string       `json:"Fail_Account,omitzero"`
+	ResultItem  []FriendResult `json:"ResultItem,omitzero"`
+}
+
+// UpdateFriendsRequest defines model for UpdateFriendsRequest.
+type UpdateFriendsRequest struct {
+	// FromAccount A UserID: up to 32 bytes. Letters, digits, underscore and hyphen are
+	// the safe set. (maxLength counts characters; the service counts
+	// bytes.)
+	FromAccount UserID `json:"From_Account"`
+
+	// UpdateItem The friends to update, 1 to 1000 per call.
+	UpdateItem []FriendUpdateItem `json:"UpdateItem"`
+}
+
+// UpdateFriendsResponse defines model for UpdateFriendsResponse.
+type UpdateFriendsResponse struct {
+	// ActionStatus OK when the request was processed, FAIL when it failed as a whole.
+	ActionStatus ActionStatus `json:"ActionStatus"`
+
+	// ErrorCode 0 on success; otherwise an error code (see x-tim-errors and x-tim-public-errors).
+	ErrorCode int32 `json:"ErrorCode"`
+
+	// ErrorDisplay Detailed information for display on the client; not always present.
+	ErrorDisplay *string `json:"ErrorDisplay,omitempty"`
+
+	// ErrorInfo Detailed error information.
+	ErrorInfo *string `json:"ErrorInfo,omitempty"`
+
+	// FailAccount The accounts whose item failed; present only when at least one failed.
+	FailAccount []string       `json:"Fail_Account,omitzero"`
+	ResultItem  []FriendResult `json:"ResultItem,omitzero"`
+}
+
 // UserID A UserID: up to 32 bytes. Letters, digits, underscore and hyphen are
 // the safe set. (maxLength counts characters; the service counts
 // bytes.)
 type UserID = string
 
+// UserProfile defines model for UserProfile.
+type UserProfile struct {
+	// ProfileItem The requested tags the account has.
+	ProfileItem []TagItem `json:"ProfileItem,omitzero"`
+
+	// ResultCode 0 on success, otherwise the account's error code.
+	ResultCode int32 `json:"ResultCode"`
+
+	// ResultInfo The account's error description; empty on success.
+	ResultInfo *string `json:"ResultInfo,omitempty"`
+
+	// ToAccount The account this result is for.
+	ToAccount string `json:"To_Account"`
+}
+
 // ListGroupIDsJSONRequestBody defines body for ListGroupIDs for application/json ContentType.
 type ListGroupIDsJSONRequestBody = ListGroupIDsRequest
+
+// CheckAccountsJSONRequestBody defines body for CheckAccounts for application/json ContentType.
+type CheckAccountsJSONRequestBody = CheckAccountsRequest
+
+// DeleteAccountsJSONRequestBody defines body for DeleteAccounts for application/json ContentType.
+type DeleteAccountsJSONRequestBody = DeleteAccountsRequest
+
+// ImportAccountJSONRequestBody defines body for ImportAccount for application/json ContentType.
+type ImportAccountJSONRequestBody = ImportAccountRequest
+
+// KickAccountJSONRequestBody defines body for KickAccount for application/json ContentType.
+type KickAccountJSONRequestBody = KickAccountRequest
+
+// ImportAccountsJSONRequestBody defines body for ImportAccounts for application/json ContentType.
+type ImportAccountsJSONRequestBody = ImportAccountsRequest
+
+// GetOnlineStatusJSONRequestBody defines body for GetOnlineStatus for application/json ContentType.
+type GetOnlineStatusJSONRequestBody = GetOnlineStatusRequest
+
+// GetProfilesJSONRequestBody defines body for GetProfiles for application/json ContentType.
+type GetProfilesJSONRequestBody = GetProfilesRequest
+
+// SetProfileJSONRequestBody defines body for SetProfile for application/json ContentType.
+type SetProfileJSONRequestBody = SetProfileRequest
+
+// BlockAccountsJSONRequestBody defines body for BlockAccounts for application/json ContentType.
+type BlockAccountsJSONRequestBody = BlockAccountsRequest
+
+// CheckBlockedJSONRequestBody defines body for CheckBlocked for application/json ContentType.
+type CheckBlockedJSONRequestBody = CheckBlockedRequest
+
+// UnblockAccountsJSONRequestBody defines body for UnblockAccounts for application/json ContentType.
+type UnblockAccountsJSONRequestBody = UnblockAccountsRequest
+
+// ListBlockedJSONRequestBody defines body for ListBlocked for application/json ContentType.
+type ListBlockedJSONRequestBody = ListBlockedRequest
+
+// AddFriendsJSONRequestBody defines body for AddFriends for application/json ContentType.
+type AddFriendsJSONRequestBody = AddFriendsRequest
+
+// CheckFriendsJSONRequestBody defines body for CheckFriends for application/json ContentType.
+type CheckFriendsJSONRequestBody = CheckFriendsRequest
+
+// DeleteFriendsJSONRequestBody defines body for DeleteFriends for application/json ContentType.
+type DeleteFriendsJSONRequestBody = DeleteFriendsRequest
+
+// DeleteAllFriendsJSONRequestBody defines body for DeleteAllFriends for application/json ContentType.
+type DeleteAllFriendsJSONRequestBody = DeleteAllFriendsRequest
+
+// ListFriendsJSONRequestBody defines body for ListFriends for application/json ContentType.
+type ListFriendsJSONRequestBody = ListFriendsRequest
 
 // GetFriendsJSONRequestBody defines body for GetFriends for application/json ContentType.
 type GetFriendsJSONRequestBody = GetFriendsRequest
 
 // ImportFriendsJSONRequestBody defines body for ImportFriends for application/json ContentType.
 type ImportFriendsJSONRequestBody = ImportFriendsRequest
+
+// UpdateFriendsJSONRequestBody defines body for UpdateFriends for application/json ContentType.
+type UpdateFriendsJSONRequestBody = UpdateFriendsRequest
+
+// AddFriendListsJSONRequestBody defines body for AddFriendLists for application/json ContentType.
+type AddFriendListsJSONRequestBody = AddFriendListsRequest
+
+// DeleteFriendListsJSONRequestBody defines body for DeleteFriendLists for application/json ContentType.
+type DeleteFriendListsJSONRequestBody = DeleteFriendListsRequest
 
 // GetFriendListsJSONRequestBody defines body for GetFriendLists for application/json ContentType.
 type GetFriendListsJSONRequestBody = GetFriendListsRequest
@@ -471,6 +1577,534 @@ type ClientInterface interface {
 	// Corresponds with POST /v4/group_open_http_svc/get_appid_group_list (the `ListGroupIDs` operationId).
 	ListGroupIDs(ctx context.Context, body ListGroupIDsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CheckAccountsWithBody Check whether up to 100 accounts per call are imported.
+	//
+	// Reports, for each account, whether it has been imported:
+	// AccountStatus is Imported or NotImported. Every account gets its
+	// own ResultCode; the call is still ActionStatus OK when some fail.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v4/im_open_login_svc/account_check (the `CheckAccounts` operationId).
+	CheckAccountsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CheckAccounts Check whether up to 100 accounts per call are imported.
+	//
+	// Reports, for each account, whether it has been imported:
+	// AccountStatus is Imported or NotImported. Every account gets its
+	// own ResultCode; the call is still ActionStatus OK when some fail.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v4/im_open_login_svc/account_check (the `CheckAccounts` operationId).
+	CheckAccounts(ctx context.Context, body CheckAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteAccountsWithBody Delete up to 100 accounts per call, with all their data.
+	//
+	// Deletes accounts together with their friends, profile, groups and
+	// conversations; nothing can be recovered. Trial and Free Trial apps
+	// may delete by default; other editions (Pro, Pro Plus, Enterprise,
+	// TRTC, whiteboard) must enable deletion in the console first. A
+	// deleted UserID can be imported again at once only on the trial
+	// editions; other editions cannot import it again for 3 months.
+	// Every account gets its own ResultCode; an account that does not
+	// exist (or was deleted already) gets 70107, so a repeated call
+	// reports differently and is not idempotent.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v4/im_open_login_svc/account_delete (the `DeleteAccounts` operationId).
+	DeleteAccountsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteAccounts Delete up to 100 accounts per call, with all their data.
+	//
+	// Deletes accounts together with their friends, profile, groups and
+	// conversations; nothing can be recovered. Trial and Free Trial apps
+	// may delete by default; other editions (Pro, Pro Plus, Enterprise,
+	// TRTC, whiteboard) must enable deletion in the console first. A
+	// deleted UserID can be imported again at once only on the trial
+	// editions; other editions cannot import it again for 3 months.
+	// Every account gets its own ResultCode; an account that does not
+	// exist (or was deleted already) gets 70107, so a repeated call
+	// reports differently and is not idempotent.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v4/im_open_login_svc/account_delete (the `DeleteAccounts` operationId).
+	DeleteAccounts(ctx context.Context, body DeleteAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ImportAccountWithBody Import one account, with its nickname and profile photo.
+	//
+	// Imports an app account (UserID) into the service and creates its
+	// internal ID, so that the account can use the service. Importing an
+	// account again creates no second ID: the call is safe to repeat.
+	// Nick and FaceUrl set the profile's nickname and photo URL
+	// (Tag_Profile_IM_Nick and Tag_Profile_IM_Image). One account per
+	// call; use ImportAccounts for up to 100.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v4/im_open_login_svc/account_import (the `ImportAccount` operationId).
+	ImportAccountWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ImportAccount Import one account, with its nickname and profile photo.
+	//
+	// Imports an app account (UserID) into the service and creates its
+	// internal ID, so that the account can use the service. Importing an
+	// account again creates no second ID: the call is safe to repeat.
+	// Nick and FaceUrl set the profile's nickname and photo URL
+	// (Tag_Profile_IM_Nick and Tag_Profile_IM_Image). One account per
+	// call; use ImportAccounts for up to 100.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v4/im_open_login_svc/account_import (the `ImportAccount` operationId).
+	ImportAccount(ctx context.Context, body ImportAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// KickAccountWithBody Invalidate one account's login state.
+	//
+	// Invalidates the account's current login state (its UserSig): the
+	// user can no longer log in with the old UserSig and must log in
+	// again with a newly generated one. One account per call.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v4/im_open_login_svc/kick (the `KickAccount` operationId).
+	KickAccountWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// KickAccount Invalidate one account's login state.
+	//
+	// Invalidates the account's current login state (its UserSig): the
+	// user can no longer log in with the old UserSig and must log in
+	// again with a newly generated one. One account per call.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v4/im_open_login_svc/kick (the `KickAccount` operationId).
+	KickAccount(ctx context.Context, body KickAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ImportAccountsWithBody Import up to 100 accounts per call.
+	//
+	// Imports app accounts and creates their internal IDs; importing an
+	// account again creates no second ID. The request has one of two
+	// shapes, never both: the newer AccountList (items with UserID and
+	// optional Nick and FaceUrl; an account that already exists gets the
+	// Nick and FaceUrl given, an upsert) or the older Accounts (UserIDs
+	// only; the nickname and photo are then set with SetProfile). At
+	// most 100 accounts per call either way. The answer lists the
+	// accounts that failed in FailAccounts, with no reason per account;
+	// the call is still ActionStatus OK. The client's method sends
+	// AccountList; the older shape remains available through the
+	// generic call.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v4/im_open_login_svc/multiaccount_import (the `ImportAccounts` operationId).
+	ImportAccountsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ImportAccounts Import up to 100 accounts per call.
+	//
+	// Imports app accounts and creates their internal IDs; importing an
+	// account again creates no second ID. The request has one of two
+	// shapes, never both: the newer AccountList (items with UserID and
+	// optional Nick and FaceUrl; an account that already exists gets the
+	// Nick and FaceUrl given, an upsert) or the older Accounts (UserIDs
+	// only; the nickname and photo are then set with SetProfile). At
+	// most 100 accounts per call either way. The answer lists the
+	// accounts that failed in FailAccounts, with no reason per account;
+	// the call is still ActionStatus OK. The client's method sends
+	// AccountList; the older shape remains available through the
+	// generic call.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v4/im_open_login_svc/multiaccount_import (the `ImportAccounts` operationId).
+	ImportAccounts(ctx context.Context, body ImportAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOnlineStatusWithBody Query the login status of up to 500 accounts per call.
+	//
+	// Returns each account's status: Online (the app is in the
+	// foreground), PushOnline (in the background, reachable by offline
+	// push) or Offline. IsNeedDetail=1 adds the status per platform
+	// (Detail). An account that cannot be queried is not in QueryResult
+	// but in ErrorList with its code (70107: the account does not
+	// exist); the call is still ActionStatus OK. The vendor's page names
+	// the status field State, the SDKs read Status: both are accepted.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v4/openim/query_online_status (the `GetOnlineStatus` operationId).
+	GetOnlineStatusWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOnlineStatus Query the login status of up to 500 accounts per call.
+	//
+	// Returns each account's status: Online (the app is in the
+	// foreground), PushOnline (in the background, reachable by offline
+	// push) or Offline. IsNeedDetail=1 adds the status per platform
+	// (Detail). An account that cannot be queried is not in QueryResult
+	// but in ErrorList with its code (70107: the account does not
+	// exist); the call is still ActionStatus OK. The vendor's page names
+	// the status field State, the SDKs read Status: both are accepted.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v4/openim/query_online_status (the `GetOnlineStatus` operationId).
+	GetOnlineStatus(ctx context.Context, body GetOnlineStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetProfilesWithBody Pull profile tags of accounts, friends or not.
+	//
+	// Returns, for each account in To_Account, the tags of TagList that
+	// it has: standard (Tag_Profile_IM_*) and custom (Tag_Profile_Custom_*)
+	// profile tags. The vendor recommends at most 100 accounts per call
+	// (larger answers can fail). Every account of the request must have
+	// been imported: one that has not fails the whole call, not just its
+	// item (check accounts first with CheckAccounts).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v4/profile/portrait_get (the `GetProfiles` operationId).
+	GetProfilesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetProfiles Pull profile tags of accounts, friends or not.
+	//
+	// Returns, for each account in To_Account, the tags of TagList that
+	// it has: standard (Tag_Profile_IM_*) and custom (Tag_Profile_Custom_*)
+	// profile tags. The vendor recommends at most 100 accounts per call
+	// (larger answers can fail). Every account of the request must have
+	// been imported: one that has not fails the whole call, not just its
+	// item (check accounts first with CheckAccounts).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v4/profile/portrait_get (the `GetProfiles` operationId).
+	GetProfiles(ctx context.Context, body GetProfilesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetProfileWithBody Set standard and custom profile tags of one account.
+	//
+	// Sets the tags in ProfileItem on From_Account's profile: standard
+	// tags (Tag_Profile_IM_*, each with its own type; see the document's
+	// x-tim-tags) and custom tags (Tag_Profile_Custom_*, set up in the
+	// console first). A value is a string (at most 500 bytes) or an
+	// integer. Setting the same values again gives the same profile.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v4/profile/portrait_set (the `SetProfile` operationId).
+	SetProfileWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetProfile Set standard and custom profile tags of one account.
+	//
+	// Sets the tags in ProfileItem on From_Account's profile: standard
+	// tags (Tag_Profile_IM_*, each with its own type; see the document's
+	// x-tim-tags) and custom tags (Tag_Profile_Custom_*, set up in the
+	// console first). A value is a string (at most 500 bytes) or an
+	// integer. Setting the same values again gives the same profile.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v4/profile/portrait_set (the `SetProfile` operationId).
+	SetProfile(ctx context.Context, body SetProfileJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BlockAccountsWithBody Add accounts to From_Account's blocklist.
+	//
+	// Adds up to 1000 accounts per call to From_Account's blocklist (a
+	// blocklist holds at most 1000 accounts; beyond it an item gets
+	// 30013). Blocking a friend removes the friendship both ways. While
+	// either has blocked the other, neither can send the other a friend
+	// request; if only A blocked B, A can still message B but B cannot
+	// message A; if both blocked each other they cannot chat. Blocking an
+	// account that is already blocked fails its item with 30001, so a
+	// repeated call does not answer as the first did. Every item gets its
+	// own ResultCode; failed items are listed in Fail_Account and the call
+	// is still ActionStatus OK.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v4/sns/black_list_add (the `BlockAccounts` operationId).
+	BlockAccountsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BlockAccounts Add accounts to From_Account's blocklist.
+	//
+	// Adds up to 1000 accounts per call to From_Account's blocklist (a
+	// blocklist holds at most 1000 accounts; beyond it an item gets
+	// 30013). Blocking a friend removes the friendship both ways. While
+	// either has blocked the other, neither can send the other a friend
+	// request; if only A blocked B, A can still message B but B cannot
+	// message A; if both blocked each other they cannot chat. Blocking an
+	// account that is already blocked fails its item with 30001, so a
+	// repeated call does not answer as the first did. Every item gets its
+	// own ResultCode; failed items are listed in Fail_Account and the call
+	// is still ActionStatus OK.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v4/sns/black_list_add (the `BlockAccounts` operationId).
+	BlockAccounts(ctx context.Context, body BlockAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CheckBlockedWithBody Check the blocklist relation between From_Account and each of up to 1000 accounts.
+	//
+	// Returns, for each account in To_Account, its blocklist Relation
+	// with From_Account. CheckType BlackCheckResult_Type_Single looks at
+	// From_Account's blocklist only (AWithB or NO);
+	// BlackCheckResult_Type_Both looks at both (BothWay, AWithB, BWithA or
+	// NO). Trap: "no relation" is BlackCheckResult_Type_NO, not
+	// NoRelation as in friend_check; and a failed item still carries a
+	// Relation (BlackCheckResult_Type_NO with ResultCode 30007 in the
+	// vendor's sample): read ResultCode first. Failed items are listed in
+	// Fail_Account; the call is still ActionStatus OK.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v4/sns/black_list_check (the `CheckBlocked` operationId).
+	CheckBlockedWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CheckBlocked Check the blocklist relation between From_Account and each of up to 1000 accounts.
+	//
+	// Returns, for each account in To_Account, its blocklist Relation
+	// with From_Account. CheckType BlackCheckResult_Type_Single looks at
+	// From_Account's blocklist only (AWithB or NO);
+	// BlackCheckResult_Type_Both looks at both (BothWay, AWithB, BWithA or
+	// NO). Trap: "no relation" is BlackCheckResult_Type_NO, not
+	// NoRelation as in friend_check; and a failed item still carries a
+	// Relation (BlackCheckResult_Type_NO with ResultCode 30007 in the
+	// vendor's sample): read ResultCode first. Failed items are listed in
+	// Fail_Account; the call is still ActionStatus OK.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v4/sns/black_list_check (the `CheckBlocked` operationId).
+	CheckBlocked(ctx context.Context, body CheckBlockedJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnblockAccountsWithBody Remove accounts from From_Account's blocklist.
+	//
+	// Removes up to 1000 accounts per call from From_Account's blocklist.
+	// Removing an account that is not blocked fails its item with 30001,
+	// so a repeated call does not answer as the first did. Every item gets
+	// its own ResultCode; failed items are listed in Fail_Account and the
+	// call is still ActionStatus OK.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v4/sns/black_list_delete (the `UnblockAccounts` operationId).
+	UnblockAccountsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnblockAccounts Remove accounts from From_Account's blocklist.
+	//
+	// Removes up to 1000 accounts per call from From_Account's blocklist.
+	// Removing an account that is not blocked fails its item with 30001,
+	// so a repeated call does not answer as the first did. Every item gets
+	// its own ResultCode; failed items are listed in Fail_Account and the
+	// call is still ActionStatus OK.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v4/sns/black_list_delete (the `UnblockAccounts` operationId).
+	UnblockAccounts(ctx context.Context, body UnblockAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListBlockedWithBody Pull From_Account's blocklist, page by page.
+	//
+	// Returns at most MaxLimited (1 to 1000) blocked accounts from
+	// StartIndex on, each with the time it was blocked. StartIndex is 0
+	// on the first call and the previous answer's StartIndex afterwards;
+	// an answer with StartIndex 0 is the last page. LastSequence is
+	// required; REST callers send 0. Trap: the answer's blocklist sequence
+	// is spelled CurrentSequence in the newest page and the answer table,
+	// CurruentSequence (sic) in the older pages' sample; both are
+	// accepted, read whichever is present.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v4/sns/black_list_get (the `ListBlocked` operationId).
+	ListBlockedWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListBlocked Pull From_Account's blocklist, page by page.
+	//
+	// Returns at most MaxLimited (1 to 1000) blocked accounts from
+	// StartIndex on, each with the time it was blocked. StartIndex is 0
+	// on the first call and the previous answer's StartIndex afterwards;
+	// an answer with StartIndex 0 is the last page. LastSequence is
+	// required; REST callers send 0. Trap: the answer's blocklist sequence
+	// is spelled CurrentSequence in the newest page and the answer table,
+	// CurruentSequence (sic) in the older pages' sample; both are
+	// accepted, read whichever is present.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v4/sns/black_list_get (the `ListBlocked` operationId).
+	ListBlocked(ctx context.Context, body ListBlockedJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddFriendsWithBody Add friends to From_Account's friend list, one-way or two-way.
+	//
+	// Adds up to 1000 friends of From_Account per call. AddType
+	// Add_Type_Both (the default) makes the friendship two-way,
+	// Add_Type_Single one-way. ForceAddFlags 1 marks the call as an
+	// admin force-add, 0 as a normal add; a normal add
+	// follows To_Account's friend-request setting, so an item can end
+	// with 30539 (request sent, waiting for approval) or a refusal
+	// (30515, 30516, 30525). Unlike friend_import, GroupName is a
+	// single list name: a friend can be put in only one list when added.
+	// Every item gets its own ResultCode; failed items are listed in
+	// Fail_Account and the call is still ActionStatus OK. Adding an
+	// existing friend fails the item with 30001, so a repeated call does
+	// not answer as the first did. Add one From_Account's friends one
+	// batch after another: concurrent writes for the same account fail
+	// with 30008.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v4/sns/friend_add (the `AddFriends` operationId).
+	AddFriendsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddFriends Add friends to From_Account's friend list, one-way or two-way.
+	//
+	// Adds up to 1000 friends of From_Account per call. AddType
+	// Add_Type_Both (the default) makes the friendship two-way,
+	// Add_Type_Single one-way. ForceAddFlags 1 marks the call as an
+	// admin force-add, 0 as a normal add; a normal add
+	// follows To_Account's friend-request setting, so an item can end
+	// with 30539 (request sent, waiting for approval) or a refusal
+	// (30515, 30516, 30525). Unlike friend_import, GroupName is a
+	// single list name: a friend can be put in only one list when added.
+	// Every item gets its own ResultCode; failed items are listed in
+	// Fail_Account and the call is still ActionStatus OK. Adding an
+	// existing friend fails the item with 30001, so a repeated call does
+	// not answer as the first did. Add one From_Account's friends one
+	// batch after another: concurrent writes for the same account fail
+	// with 30008.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v4/sns/friend_add (the `AddFriends` operationId).
+	AddFriends(ctx context.Context, body AddFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CheckFriendsWithBody Check the friend relation between From_Account and each of up to 1000 accounts.
+	//
+	// Returns, for each account in To_Account, its Relation with
+	// From_Account. CheckType CheckResult_Type_Single looks at
+	// From_Account's friend list only (AWithB or NoRelation);
+	// CheckResult_Type_Both looks at both lists (BothWay, AWithB, BWithA
+	// or NoRelation). Trap: a failed item still carries a Relation
+	// (CheckResult_Type_NoRelation in the vendor's sample, with
+	// ResultCode 30006): read ResultCode before Relation. Failed items
+	// are listed in Fail_Account; the call is still ActionStatus OK.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v4/sns/friend_check (the `CheckFriends` operationId).
+	CheckFriendsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CheckFriends Check the friend relation between From_Account and each of up to 1000 accounts.
+	//
+	// Returns, for each account in To_Account, its Relation with
+	// From_Account. CheckType CheckResult_Type_Single looks at
+	// From_Account's friend list only (AWithB or NoRelation);
+	// CheckResult_Type_Both looks at both lists (BothWay, AWithB, BWithA
+	// or NoRelation). Trap: a failed item still carries a Relation
+	// (CheckResult_Type_NoRelation in the vendor's sample, with
+	// ResultCode 30006): read ResultCode before Relation. Failed items
+	// are listed in Fail_Account; the call is still ActionStatus OK.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v4/sns/friend_check (the `CheckFriends` operationId).
+	CheckFriends(ctx context.Context, body CheckFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteFriendsWithBody Delete friends of From_Account, one-way or two-way.
+	//
+	// Deletes up to 1000 friends of From_Account per call.
+	// DeleteType Delete_Type_Single removes To_Account from From_Account's
+	// friend list only; Delete_Type_Both removes each from the other's.
+	// Every item gets its own ResultCode (a non-friend fails with 30001 or
+	// 31704), so a repeated call does not answer as the first did. Trap:
+	// the vendor's successful sample answers ErrorInfo "0", not "": test
+	// ActionStatus and ErrorCode, never ErrorInfo. The page's answer table
+	// has no Fail_Account, but the field is accepted when sent.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v4/sns/friend_delete (the `DeleteFriends` operationId).
+	DeleteFriendsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteFriends Delete friends of From_Account, one-way or two-way.
+	//
+	// Deletes up to 1000 friends of From_Account per call.
+	// DeleteType Delete_Type_Single removes To_Account from From_Account's
+	// friend list only; Delete_Type_Both removes each from the other's.
+	// Every item gets its own ResultCode (a non-friend fails with 30001 or
+	// 31704), so a repeated call does not answer as the first did. Trap:
+	// the vendor's successful sample answers ErrorInfo "0", not "": test
+	// ActionStatus and ErrorCode, never ErrorInfo. The page's answer table
+	// has no Fail_Account, but the field is accepted when sent.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v4/sns/friend_delete (the `DeleteFriends` operationId).
+	DeleteFriends(ctx context.Context, body DeleteFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteAllFriendsWithBody Delete all friends of From_Account, with their standard and custom friend data.
+	//
+	// Clears From_Account's friend list: the standard and the custom
+	// friend data. DeleteType is one-way (Delete_Type_Single) by default;
+	// Delete_Type_Both also removes From_Account from each friend's list.
+	// Repeating the call leaves the list empty, as the first did.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v4/sns/friend_delete_all (the `DeleteAllFriends` operationId).
+	DeleteAllFriendsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteAllFriends Delete all friends of From_Account, with their standard and custom friend data.
+	//
+	// Clears From_Account's friend list: the standard and the custom
+	// friend data. DeleteType is one-way (Delete_Type_Single) by default;
+	// Delete_Type_Both also removes From_Account from each friend's list.
+	// Repeating the call leaves the list empty, as the first did.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v4/sns/friend_delete_all (the `DeleteAllFriends` operationId).
+	DeleteAllFriends(ctx context.Context, body DeleteAllFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListFriendsWithBody Pull all friends of From_Account with their friend data, page by page.
+	//
+	// Returns a page of From_Account's friends, each with all its standard
+	// and custom friend tags (no field selection, no profile data; use
+	// friend_get_list for profiles). The service chooses the page size
+	// (the newest page says up to 500 friends per page). StartIndex is 0
+	// on the first call and the previous answer's NextStartIndex
+	// afterwards; CompleteFlag 1 marks the last page. FriendNum is the
+	// total number of friends. StandardSequence and CustomSequence are not
+	// cursors: sent back with the value of an earlier answer, they make
+	// the service leave out the standard (custom) friend data when it has
+	// not changed since. The iterators therefore do not copy them into
+	// later requests. The newest page no longer lists CustomSequence; it
+	// stays optional in the request and the answer.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v4/sns/friend_get (the `ListFriends` operationId).
+	ListFriendsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListFriends Pull all friends of From_Account with their friend data, page by page.
+	//
+	// Returns a page of From_Account's friends, each with all its standard
+	// and custom friend tags (no field selection, no profile data; use
+	// friend_get_list for profiles). The service chooses the page size
+	// (the newest page says up to 500 friends per page). StartIndex is 0
+	// on the first call and the previous answer's NextStartIndex
+	// afterwards; CompleteFlag 1 marks the last page. FriendNum is the
+	// total number of friends. StandardSequence and CustomSequence are not
+	// cursors: sent back with the value of an earlier answer, they make
+	// the service leave out the standard (custom) friend data when it has
+	// not changed since. The iterators therefore do not copy them into
+	// later requests. The newest page no longer lists CustomSequence; it
+	// stays optional in the request and the answer.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v4/sns/friend_get (the `ListFriends` operationId).
+	ListFriends(ctx context.Context, body ListFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetFriendsWithBody Pull the data and profiles of specified friends.
 	//
 	// Returns, for each account in To_Account, the tags of TagList: profile
@@ -524,6 +2158,102 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v4/sns/friend_import (the `ImportFriends` operationId).
 	ImportFriends(ctx context.Context, body ImportFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateFriendsWithBody Update the relationship chain data of From_Account's friends in batches.
+	//
+	// Sets, for up to 1000 friends of From_Account per call, the friend
+	// tags of SnsItem: only the remark (Tag_SNS_IM_Remark), the friend
+	// lists (Tag_SNS_IM_Group, an array of list names) and custom friend
+	// tags (Tag_SNS_Custom_*) can be updated. A value is a string, an
+	// integer or (Tag_SNS_IM_Group) an array of strings. An account that
+	// is not a friend fails its item (30001). Every item gets its own
+	// ResultCode; failed items are listed in Fail_Account and the call is
+	// still ActionStatus OK. Update one From_Account's friends one batch
+	// after another: concurrent writes for the same account fail with
+	// 30008.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v4/sns/friend_update (the `UpdateFriends` operationId).
+	UpdateFriendsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateFriends Update the relationship chain data of From_Account's friends in batches.
+	//
+	// Sets, for up to 1000 friends of From_Account per call, the friend
+	// tags of SnsItem: only the remark (Tag_SNS_IM_Remark), the friend
+	// lists (Tag_SNS_IM_Group, an array of list names) and custom friend
+	// tags (Tag_SNS_Custom_*) can be updated. A value is a string, an
+	// integer or (Tag_SNS_IM_Group) an array of strings. An account that
+	// is not a friend fails its item (30001). Every item gets its own
+	// ResultCode; failed items are listed in Fail_Account and the call is
+	// still ActionStatus OK. Update one From_Account's friends one batch
+	// after another: concurrent writes for the same account fail with
+	// 30008.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v4/sns/friend_update (the `UpdateFriends` operationId).
+	UpdateFriends(ctx context.Context, body UpdateFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddFriendListsWithBody Create friend lists for From_Account, optionally putting friends in them.
+	//
+	// Creates the friend lists (the vendor's "groups" of friends) named in
+	// GroupName (at most 32 per call: a user has at most 32 lists) and,
+	// when To_Account is given (at most 1000 accounts), puts those friends
+	// in every new list. ResultItem and Fail_Account come only with
+	// To_Account: an account that is not a friend fails its item (32216)
+	// and the call is still ActionStatus OK. CurrentSequence is the
+	// sequence of From_Account's friend lists after the call. The lists
+	// exist after a first call, so a repeated call does not answer as the
+	// first did.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v4/sns/group_add (the `AddFriendLists` operationId).
+	AddFriendListsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddFriendLists Create friend lists for From_Account, optionally putting friends in them.
+	//
+	// Creates the friend lists (the vendor's "groups" of friends) named in
+	// GroupName (at most 32 per call: a user has at most 32 lists) and,
+	// when To_Account is given (at most 1000 accounts), puts those friends
+	// in every new list. ResultItem and Fail_Account come only with
+	// To_Account: an account that is not a friend fails its item (32216)
+	// and the call is still ActionStatus OK. CurrentSequence is the
+	// sequence of From_Account's friend lists after the call. The lists
+	// exist after a first call, so a repeated call does not answer as the
+	// first did.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v4/sns/group_add (the `AddFriendLists` operationId).
+	AddFriendLists(ctx context.Context, body AddFriendListsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteFriendListsWithBody Delete friend lists of From_Account.
+	//
+	// Deletes the friend lists of From_Account named in GroupName (at most
+	// 32 per call). CurrentSequence is the sequence of From_Account's
+	// friend lists after the call. The lists are gone after a first call,
+	// so a repeated call does not answer as the first did. Like
+	// friend_delete, the vendor's successful sample answers ErrorInfo "0".
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v4/sns/group_delete (the `DeleteFriendLists` operationId).
+	DeleteFriendListsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteFriendLists Delete friend lists of From_Account.
+	//
+	// Deletes the friend lists of From_Account named in GroupName (at most
+	// 32 per call). CurrentSequence is the sequence of From_Account's
+	// friend lists after the call. The lists are gone after a first call,
+	// so a repeated call does not answer as the first did. Like
+	// friend_delete, the vendor's successful sample answers ErrorInfo "0".
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v4/sns/group_delete (the `DeleteFriendLists` operationId).
+	DeleteFriendLists(ctx context.Context, body DeleteFriendListsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetFriendListsWithBody Pull a user's friend lists, optionally with their members.
 	//
@@ -588,6 +2318,874 @@ func (c *Client) ListGroupIDsWithBody(ctx context.Context, contentType string, b
 // Corresponds with POST /v4/group_open_http_svc/get_appid_group_list (the `ListGroupIDs` operationId).
 func (c *Client) ListGroupIDs(ctx context.Context, body ListGroupIDsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListGroupIDsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CheckAccountsWithBody Check whether up to 100 accounts per call are imported.
+//
+// Reports, for each account, whether it has been imported:
+// AccountStatus is Imported or NotImported. Every account gets its
+// own ResultCode; the call is still ActionStatus OK when some fail.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v4/im_open_login_svc/account_check (the `CheckAccounts` operationId).
+func (c *Client) CheckAccountsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCheckAccountsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CheckAccounts Check whether up to 100 accounts per call are imported.
+//
+// Reports, for each account, whether it has been imported:
+// AccountStatus is Imported or NotImported. Every account gets its
+// own ResultCode; the call is still ActionStatus OK when some fail.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v4/im_open_login_svc/account_check (the `CheckAccounts` operationId).
+func (c *Client) CheckAccounts(ctx context.Context, body CheckAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCheckAccountsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteAccountsWithBody Delete up to 100 accounts per call, with all their data.
+//
+// Deletes accounts together with their friends, profile, groups and
+// conversations; nothing can be recovered. Trial and Free Trial apps
+// may delete by default; other editions (Pro, Pro Plus, Enterprise,
+// TRTC, whiteboard) must enable deletion in the console first. A
+// deleted UserID can be imported again at once only on the trial
+// editions; other editions cannot import it again for 3 months.
+// Every account gets its own ResultCode; an account that does not
+// exist (or was deleted already) gets 70107, so a repeated call
+// reports differently and is not idempotent.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v4/im_open_login_svc/account_delete (the `DeleteAccounts` operationId).
+func (c *Client) DeleteAccountsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteAccountsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteAccounts Delete up to 100 accounts per call, with all their data.
+//
+// Deletes accounts together with their friends, profile, groups and
+// conversations; nothing can be recovered. Trial and Free Trial apps
+// may delete by default; other editions (Pro, Pro Plus, Enterprise,
+// TRTC, whiteboard) must enable deletion in the console first. A
+// deleted UserID can be imported again at once only on the trial
+// editions; other editions cannot import it again for 3 months.
+// Every account gets its own ResultCode; an account that does not
+// exist (or was deleted already) gets 70107, so a repeated call
+// reports differently and is not idempotent.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v4/im_open_login_svc/account_delete (the `DeleteAccounts` operationId).
+func (c *Client) DeleteAccounts(ctx context.Context, body DeleteAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteAccountsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ImportAccountWithBody Import one account, with its nickname and profile photo.
+//
+// Imports an app account (UserID) into the service and creates its
+// internal ID, so that the account can use the service. Importing an
+// account again creates no second ID: the call is safe to repeat.
+// Nick and FaceUrl set the profile's nickname and photo URL
+// (Tag_Profile_IM_Nick and Tag_Profile_IM_Image). One account per
+// call; use ImportAccounts for up to 100.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v4/im_open_login_svc/account_import (the `ImportAccount` operationId).
+func (c *Client) ImportAccountWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportAccountRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ImportAccount Import one account, with its nickname and profile photo.
+//
+// Imports an app account (UserID) into the service and creates its
+// internal ID, so that the account can use the service. Importing an
+// account again creates no second ID: the call is safe to repeat.
+// Nick and FaceUrl set the profile's nickname and photo URL
+// (Tag_Profile_IM_Nick and Tag_Profile_IM_Image). One account per
+// call; use ImportAccounts for up to 100.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v4/im_open_login_svc/account_import (the `ImportAccount` operationId).
+func (c *Client) ImportAccount(ctx context.Context, body ImportAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportAccountRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// KickAccountWithBody Invalidate one account's login state.
+//
+// Invalidates the account's current login state (its UserSig): the
+// user can no longer log in with the old UserSig and must log in
+// again with a newly generated one. One account per call.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v4/im_open_login_svc/kick (the `KickAccount` operationId).
+func (c *Client) KickAccountWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewKickAccountRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// KickAccount Invalidate one account's login state.
+//
+// Invalidates the account's current login state (its UserSig): the
+// user can no longer log in with the old UserSig and must log in
+// again with a newly generated one. One account per call.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v4/im_open_login_svc/kick (the `KickAccount` operationId).
+func (c *Client) KickAccount(ctx context.Context, body KickAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewKickAccountRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ImportAccountsWithBody Import up to 100 accounts per call.
+//
+// Imports app accounts and creates their internal IDs; importing an
+// account again creates no second ID. The request has one of two
+// shapes, never both: the newer AccountList (items with UserID and
+// optional Nick and FaceUrl; an account that already exists gets the
+// Nick and FaceUrl given, an upsert) or the older Accounts (UserIDs
+// only; the nickname and photo are then set with SetProfile). At
+// most 100 accounts per call either way. The answer lists the
+// accounts that failed in FailAccounts, with no reason per account;
+// the call is still ActionStatus OK. The client's method sends
+// AccountList; the older shape remains available through the
+// generic call.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v4/im_open_login_svc/multiaccount_import (the `ImportAccounts` operationId).
+func (c *Client) ImportAccountsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportAccountsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ImportAccounts Import up to 100 accounts per call.
+//
+// Imports app accounts and creates their internal IDs; importing an
+// account again creates no second ID. The request has one of two
+// shapes, never both: the newer AccountList (items with UserID and
+// optional Nick and FaceUrl; an account that already exists gets the
+// Nick and FaceUrl given, an upsert) or the older Accounts (UserIDs
+// only; the nickname and photo are then set with SetProfile). At
+// most 100 accounts per call either way. The answer lists the
+// accounts that failed in FailAccounts, with no reason per account;
+// the call is still ActionStatus OK. The client's method sends
+// AccountList; the older shape remains available through the
+// generic call.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v4/im_open_login_svc/multiaccount_import (the `ImportAccounts` operationId).
+func (c *Client) ImportAccounts(ctx context.Context, body ImportAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportAccountsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOnlineStatusWithBody Query the login status of up to 500 accounts per call.
+//
+// Returns each account's status: Online (the app is in the
+// foreground), PushOnline (in the background, reachable by offline
+// push) or Offline. IsNeedDetail=1 adds the status per platform
+// (Detail). An account that cannot be queried is not in QueryResult
+// but in ErrorList with its code (70107: the account does not
+// exist); the call is still ActionStatus OK. The vendor's page names
+// the status field State, the SDKs read Status: both are accepted.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v4/openim/query_online_status (the `GetOnlineStatus` operationId).
+func (c *Client) GetOnlineStatusWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOnlineStatusRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOnlineStatus Query the login status of up to 500 accounts per call.
+//
+// Returns each account's status: Online (the app is in the
+// foreground), PushOnline (in the background, reachable by offline
+// push) or Offline. IsNeedDetail=1 adds the status per platform
+// (Detail). An account that cannot be queried is not in QueryResult
+// but in ErrorList with its code (70107: the account does not
+// exist); the call is still ActionStatus OK. The vendor's page names
+// the status field State, the SDKs read Status: both are accepted.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v4/openim/query_online_status (the `GetOnlineStatus` operationId).
+func (c *Client) GetOnlineStatus(ctx context.Context, body GetOnlineStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOnlineStatusRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetProfilesWithBody Pull profile tags of accounts, friends or not.
+//
+// Returns, for each account in To_Account, the tags of TagList that
+// it has: standard (Tag_Profile_IM_*) and custom (Tag_Profile_Custom_*)
+// profile tags. The vendor recommends at most 100 accounts per call
+// (larger answers can fail). Every account of the request must have
+// been imported: one that has not fails the whole call, not just its
+// item (check accounts first with CheckAccounts).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v4/profile/portrait_get (the `GetProfiles` operationId).
+func (c *Client) GetProfilesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetProfilesRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetProfiles Pull profile tags of accounts, friends or not.
+//
+// Returns, for each account in To_Account, the tags of TagList that
+// it has: standard (Tag_Profile_IM_*) and custom (Tag_Profile_Custom_*)
+// profile tags. The vendor recommends at most 100 accounts per call
+// (larger answers can fail). Every account of the request must have
+// been imported: one that has not fails the whole call, not just its
+// item (check accounts first with CheckAccounts).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v4/profile/portrait_get (the `GetProfiles` operationId).
+func (c *Client) GetProfiles(ctx context.Context, body GetProfilesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetProfilesRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetProfileWithBody Set standard and custom profile tags of one account.
+//
+// Sets the tags in ProfileItem on From_Account's profile: standard
+// tags (Tag_Profile_IM_*, each with its own type; see the document's
+// x-tim-tags) and custom tags (Tag_Profile_Custom_*, set up in the
+// console first). A value is a string (at most 500 bytes) or an
+// integer. Setting the same values again gives the same profile.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v4/profile/portrait_set (the `SetProfile` operationId).
+func (c *Client) SetProfileWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetProfileRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetProfile Set standard and custom profile tags of one account.
+//
+// Sets the tags in ProfileItem on From_Account's profile: standard
+// tags (Tag_Profile_IM_*, each with its own type; see the document's
+// x-tim-tags) and custom tags (Tag_Profile_Custom_*, set up in the
+// console first). A value is a string (at most 500 bytes) or an
+// integer. Setting the same values again gives the same profile.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v4/profile/portrait_set (the `SetProfile` operationId).
+func (c *Client) SetProfile(ctx context.Context, body SetProfileJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetProfileRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BlockAccountsWithBody Add accounts to From_Account's blocklist.
+//
+// Adds up to 1000 accounts per call to From_Account's blocklist (a
+// blocklist holds at most 1000 accounts; beyond it an item gets
+// 30013). Blocking a friend removes the friendship both ways. While
+// either has blocked the other, neither can send the other a friend
+// request; if only A blocked B, A can still message B but B cannot
+// message A; if both blocked each other they cannot chat. Blocking an
+// account that is already blocked fails its item with 30001, so a
+// repeated call does not answer as the first did. Every item gets its
+// own ResultCode; failed items are listed in Fail_Account and the call
+// is still ActionStatus OK.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v4/sns/black_list_add (the `BlockAccounts` operationId).
+func (c *Client) BlockAccountsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBlockAccountsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BlockAccounts Add accounts to From_Account's blocklist.
+//
+// Adds up to 1000 accounts per call to From_Account's blocklist (a
+// blocklist holds at most 1000 accounts; beyond it an item gets
+// 30013). Blocking a friend removes the friendship both ways. While
+// either has blocked the other, neither can send the other a friend
+// request; if only A blocked B, A can still message B but B cannot
+// message A; if both blocked each other they cannot chat. Blocking an
+// account that is already blocked fails its item with 30001, so a
+// repeated call does not answer as the first did. Every item gets its
+// own ResultCode; failed items are listed in Fail_Account and the call
+// is still ActionStatus OK.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v4/sns/black_list_add (the `BlockAccounts` operationId).
+func (c *Client) BlockAccounts(ctx context.Context, body BlockAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBlockAccountsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CheckBlockedWithBody Check the blocklist relation between From_Account and each of up to 1000 accounts.
+//
+// Returns, for each account in To_Account, its blocklist Relation
+// with From_Account. CheckType BlackCheckResult_Type_Single looks at
+// From_Account's blocklist only (AWithB or NO);
+// BlackCheckResult_Type_Both looks at both (BothWay, AWithB, BWithA or
+// NO). Trap: "no relation" is BlackCheckResult_Type_NO, not
+// NoRelation as in friend_check; and a failed item still carries a
+// Relation (BlackCheckResult_Type_NO with ResultCode 30007 in the
+// vendor's sample): read ResultCode first. Failed items are listed in
+// Fail_Account; the call is still ActionStatus OK.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v4/sns/black_list_check (the `CheckBlocked` operationId).
+func (c *Client) CheckBlockedWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCheckBlockedRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CheckBlocked Check the blocklist relation between From_Account and each of up to 1000 accounts.
+//
+// Returns, for each account in To_Account, its blocklist Relation
+// with From_Account. CheckType BlackCheckResult_Type_Single looks at
+// From_Account's blocklist only (AWithB or NO);
+// BlackCheckResult_Type_Both looks at both (BothWay, AWithB, BWithA or
+// NO). Trap: "no relation" is BlackCheckResult_Type_NO, not
+// NoRelation as in friend_check; and a failed item still carries a
+// Relation (BlackCheckResult_Type_NO with ResultCode 30007 in the
+// vendor's sample): read ResultCode first. Failed items are listed in
+// Fail_Account; the call is still ActionStatus OK.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v4/sns/black_list_check (the `CheckBlocked` operationId).
+func (c *Client) CheckBlocked(ctx context.Context, body CheckBlockedJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCheckBlockedRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnblockAccountsWithBody Remove accounts from From_Account's blocklist.
+//
+// Removes up to 1000 accounts per call from From_Account's blocklist.
+// Removing an account that is not blocked fails its item with 30001,
+// so a repeated call does not answer as the first did. Every item gets
+// its own ResultCode; failed items are listed in Fail_Account and the
+// call is still ActionStatus OK.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v4/sns/black_list_delete (the `UnblockAccounts` operationId).
+func (c *Client) UnblockAccountsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnblockAccountsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnblockAccounts Remove accounts from From_Account's blocklist.
+//
+// Removes up to 1000 accounts per call from From_Account's blocklist.
+// Removing an account that is not blocked fails its item with 30001,
+// so a repeated call does not answer as the first did. Every item gets
+// its own ResultCode; failed items are listed in Fail_Account and the
+// call is still ActionStatus OK.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v4/sns/black_list_delete (the `UnblockAccounts` operationId).
+func (c *Client) UnblockAccounts(ctx context.Context, body UnblockAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnblockAccountsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListBlockedWithBody Pull From_Account's blocklist, page by page.
+//
+// Returns at most MaxLimited (1 to 1000) blocked accounts from
+// StartIndex on, each with the time it was blocked. StartIndex is 0
+// on the first call and the previous answer's StartIndex afterwards;
+// an answer with StartIndex 0 is the last page. LastSequence is
+// required; REST callers send 0. Trap: the answer's blocklist sequence
+// is spelled CurrentSequence in the newest page and the answer table,
+// CurruentSequence (sic) in the older pages' sample; both are
+// accepted, read whichever is present.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v4/sns/black_list_get (the `ListBlocked` operationId).
+func (c *Client) ListBlockedWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListBlockedRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListBlocked Pull From_Account's blocklist, page by page.
+//
+// Returns at most MaxLimited (1 to 1000) blocked accounts from
+// StartIndex on, each with the time it was blocked. StartIndex is 0
+// on the first call and the previous answer's StartIndex afterwards;
+// an answer with StartIndex 0 is the last page. LastSequence is
+// required; REST callers send 0. Trap: the answer's blocklist sequence
+// is spelled CurrentSequence in the newest page and the answer table,
+// CurruentSequence (sic) in the older pages' sample; both are
+// accepted, read whichever is present.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v4/sns/black_list_get (the `ListBlocked` operationId).
+func (c *Client) ListBlocked(ctx context.Context, body ListBlockedJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListBlockedRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddFriendsWithBody Add friends to From_Account's friend list, one-way or two-way.
+//
+// Adds up to 1000 friends of From_Account per call. AddType
+// Add_Type_Both (the default) makes the friendship two-way,
+// Add_Type_Single one-way. ForceAddFlags 1 marks the call as an
+// admin force-add, 0 as a normal add; a normal add
+// follows To_Account's friend-request setting, so an item can end
+// with 30539 (request sent, waiting for approval) or a refusal
+// (30515, 30516, 30525). Unlike friend_import, GroupName is a
+// single list name: a friend can be put in only one list when added.
+// Every item gets its own ResultCode; failed items are listed in
+// Fail_Account and the call is still ActionStatus OK. Adding an
+// existing friend fails the item with 30001, so a repeated call does
+// not answer as the first did. Add one From_Account's friends one
+// batch after another: concurrent writes for the same account fail
+// with 30008.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v4/sns/friend_add (the `AddFriends` operationId).
+func (c *Client) AddFriendsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddFriendsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddFriends Add friends to From_Account's friend list, one-way or two-way.
+//
+// Adds up to 1000 friends of From_Account per call. AddType
+// Add_Type_Both (the default) makes the friendship two-way,
+// Add_Type_Single one-way. ForceAddFlags 1 marks the call as an
+// admin force-add, 0 as a normal add; a normal add
+// follows To_Account's friend-request setting, so an item can end
+// with 30539 (request sent, waiting for approval) or a refusal
+// (30515, 30516, 30525). Unlike friend_import, GroupName is a
+// single list name: a friend can be put in only one list when added.
+// Every item gets its own ResultCode; failed items are listed in
+// Fail_Account and the call is still ActionStatus OK. Adding an
+// existing friend fails the item with 30001, so a repeated call does
+// not answer as the first did. Add one From_Account's friends one
+// batch after another: concurrent writes for the same account fail
+// with 30008.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v4/sns/friend_add (the `AddFriends` operationId).
+func (c *Client) AddFriends(ctx context.Context, body AddFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddFriendsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CheckFriendsWithBody Check the friend relation between From_Account and each of up to 1000 accounts.
+//
+// Returns, for each account in To_Account, its Relation with
+// From_Account. CheckType CheckResult_Type_Single looks at
+// From_Account's friend list only (AWithB or NoRelation);
+// CheckResult_Type_Both looks at both lists (BothWay, AWithB, BWithA
+// or NoRelation). Trap: a failed item still carries a Relation
+// (CheckResult_Type_NoRelation in the vendor's sample, with
+// ResultCode 30006): read ResultCode before Relation. Failed items
+// are listed in Fail_Account; the call is still ActionStatus OK.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v4/sns/friend_check (the `CheckFriends` operationId).
+func (c *Client) CheckFriendsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCheckFriendsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CheckFriends Check the friend relation between From_Account and each of up to 1000 accounts.
+//
+// Returns, for each account in To_Account, its Relation with
+// From_Account. CheckType CheckResult_Type_Single looks at
+// From_Account's friend list only (AWithB or NoRelation);
+// CheckResult_Type_Both looks at both lists (BothWay, AWithB, BWithA
+// or NoRelation). Trap: a failed item still carries a Relation
+// (CheckResult_Type_NoRelation in the vendor's sample, with
+// ResultCode 30006): read ResultCode before Relation. Failed items
+// are listed in Fail_Account; the call is still ActionStatus OK.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v4/sns/friend_check (the `CheckFriends` operationId).
+func (c *Client) CheckFriends(ctx context.Context, body CheckFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCheckFriendsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteFriendsWithBody Delete friends of From_Account, one-way or two-way.
+//
+// Deletes up to 1000 friends of From_Account per call.
+// DeleteType Delete_Type_Single removes To_Account from From_Account's
+// friend list only; Delete_Type_Both removes each from the other's.
+// Every item gets its own ResultCode (a non-friend fails with 30001 or
+// 31704), so a repeated call does not answer as the first did. Trap:
+// the vendor's successful sample answers ErrorInfo "0", not "": test
+// ActionStatus and ErrorCode, never ErrorInfo. The page's answer table
+// has no Fail_Account, but the field is accepted when sent.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v4/sns/friend_delete (the `DeleteFriends` operationId).
+func (c *Client) DeleteFriendsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteFriendsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteFriends Delete friends of From_Account, one-way or two-way.
+//
+// Deletes up to 1000 friends of From_Account per call.
+// DeleteType Delete_Type_Single removes To_Account from From_Account's
+// friend list only; Delete_Type_Both removes each from the other's.
+// Every item gets its own ResultCode (a non-friend fails with 30001 or
+// 31704), so a repeated call does not answer as the first did. Trap:
+// the vendor's successful sample answers ErrorInfo "0", not "": test
+// ActionStatus and ErrorCode, never ErrorInfo. The page's answer table
+// has no Fail_Account, but the field is accepted when sent.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v4/sns/friend_delete (the `DeleteFriends` operationId).
+func (c *Client) DeleteFriends(ctx context.Context, body DeleteFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteFriendsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteAllFriendsWithBody Delete all friends of From_Account, with their standard and custom friend data.
+//
+// Clears From_Account's friend list: the standard and the custom
+// friend data. DeleteType is one-way (Delete_Type_Single) by default;
+// Delete_Type_Both also removes From_Account from each friend's list.
+// Repeating the call leaves the list empty, as the first did.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v4/sns/friend_delete_all (the `DeleteAllFriends` operationId).
+func (c *Client) DeleteAllFriendsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteAllFriendsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteAllFriends Delete all friends of From_Account, with their standard and custom friend data.
+//
+// Clears From_Account's friend list: the standard and the custom
+// friend data. DeleteType is one-way (Delete_Type_Single) by default;
+// Delete_Type_Both also removes From_Account from each friend's list.
+// Repeating the call leaves the list empty, as the first did.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v4/sns/friend_delete_all (the `DeleteAllFriends` operationId).
+func (c *Client) DeleteAllFriends(ctx context.Context, body DeleteAllFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteAllFriendsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListFriendsWithBody Pull all friends of From_Account with their friend data, page by page.
+//
+// Returns a page of From_Account's friends, each with all its standard
+// and custom friend tags (no field selection, no profile data; use
+// friend_get_list for profiles). The service chooses the page size
+// (the newest page says up to 500 friends per page). StartIndex is 0
+// on the first call and the previous answer's NextStartIndex
+// afterwards; CompleteFlag 1 marks the last page. FriendNum is the
+// total number of friends. StandardSequence and CustomSequence are not
+// cursors: sent back with the value of an earlier answer, they make
+// the service leave out the standard (custom) friend data when it has
+// not changed since. The iterators therefore do not copy them into
+// later requests. The newest page no longer lists CustomSequence; it
+// stays optional in the request and the answer.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v4/sns/friend_get (the `ListFriends` operationId).
+func (c *Client) ListFriendsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListFriendsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListFriends Pull all friends of From_Account with their friend data, page by page.
+//
+// Returns a page of From_Account's friends, each with all its standard
+// and custom friend tags (no field selection, no profile data; use
+// friend_get_list for profiles). The service chooses the page size
+// (the newest page says up to 500 friends per page). StartIndex is 0
+// on the first call and the previous answer's NextStartIndex
+// afterwards; CompleteFlag 1 marks the last page. FriendNum is the
+// total number of friends. StandardSequence and CustomSequence are not
+// cursors: sent back with the value of an earlier answer, they make
+// the service leave out the standard (custom) friend data when it has
+// not changed since. The iterators therefore do not copy them into
+// later requests. The newest page no longer lists CustomSequence; it
+// stays optional in the request and the answer.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v4/sns/friend_get (the `ListFriends` operationId).
+func (c *Client) ListFriends(ctx context.Context, body ListFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListFriendsRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -692,6 +3290,162 @@ func (c *Client) ImportFriends(ctx context.Context, body ImportFriendsJSONReques
 	return c.Client.Do(req)
 }
 
+// UpdateFriendsWithBody Update the relationship chain data of From_Account's friends in batches.
+//
+// Sets, for up to 1000 friends of From_Account per call, the friend
+// tags of SnsItem: only the remark (Tag_SNS_IM_Remark), the friend
+// lists (Tag_SNS_IM_Group, an array of list names) and custom friend
+// tags (Tag_SNS_Custom_*) can be updated. A value is a string, an
+// integer or (Tag_SNS_IM_Group) an array of strings. An account that
+// is not a friend fails its item (30001). Every item gets its own
+// ResultCode; failed items are listed in Fail_Account and the call is
+// still ActionStatus OK. Update one From_Account's friends one batch
+// after another: concurrent writes for the same account fail with
+// 30008.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v4/sns/friend_update (the `UpdateFriends` operationId).
+func (c *Client) UpdateFriendsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateFriendsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateFriends Update the relationship chain data of From_Account's friends in batches.
+//
+// Sets, for up to 1000 friends of From_Account per call, the friend
+// tags of SnsItem: only the remark (Tag_SNS_IM_Remark), the friend
+// lists (Tag_SNS_IM_Group, an array of list names) and custom friend
+// tags (Tag_SNS_Custom_*) can be updated. A value is a string, an
+// integer or (Tag_SNS_IM_Group) an array of strings. An account that
+// is not a friend fails its item (30001). Every item gets its own
+// ResultCode; failed items are listed in Fail_Account and the call is
+// still ActionStatus OK. Update one From_Account's friends one batch
+// after another: concurrent writes for the same account fail with
+// 30008.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v4/sns/friend_update (the `UpdateFriends` operationId).
+func (c *Client) UpdateFriends(ctx context.Context, body UpdateFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateFriendsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddFriendListsWithBody Create friend lists for From_Account, optionally putting friends in them.
+//
+// Creates the friend lists (the vendor's "groups" of friends) named in
+// GroupName (at most 32 per call: a user has at most 32 lists) and,
+// when To_Account is given (at most 1000 accounts), puts those friends
+// in every new list. ResultItem and Fail_Account come only with
+// To_Account: an account that is not a friend fails its item (32216)
+// and the call is still ActionStatus OK. CurrentSequence is the
+// sequence of From_Account's friend lists after the call. The lists
+// exist after a first call, so a repeated call does not answer as the
+// first did.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v4/sns/group_add (the `AddFriendLists` operationId).
+func (c *Client) AddFriendListsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddFriendListsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddFriendLists Create friend lists for From_Account, optionally putting friends in them.
+//
+// Creates the friend lists (the vendor's "groups" of friends) named in
+// GroupName (at most 32 per call: a user has at most 32 lists) and,
+// when To_Account is given (at most 1000 accounts), puts those friends
+// in every new list. ResultItem and Fail_Account come only with
+// To_Account: an account that is not a friend fails its item (32216)
+// and the call is still ActionStatus OK. CurrentSequence is the
+// sequence of From_Account's friend lists after the call. The lists
+// exist after a first call, so a repeated call does not answer as the
+// first did.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v4/sns/group_add (the `AddFriendLists` operationId).
+func (c *Client) AddFriendLists(ctx context.Context, body AddFriendListsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddFriendListsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteFriendListsWithBody Delete friend lists of From_Account.
+//
+// Deletes the friend lists of From_Account named in GroupName (at most
+// 32 per call). CurrentSequence is the sequence of From_Account's
+// friend lists after the call. The lists are gone after a first call,
+// so a repeated call does not answer as the first did. Like
+// friend_delete, the vendor's successful sample answers ErrorInfo "0".
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v4/sns/group_delete (the `DeleteFriendLists` operationId).
+func (c *Client) DeleteFriendListsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteFriendListsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteFriendLists Delete friend lists of From_Account.
+//
+// Deletes the friend lists of From_Account named in GroupName (at most
+// 32 per call). CurrentSequence is the sequence of From_Account's
+// friend lists after the call. The lists are gone after a first call,
+// so a repeated call does not answer as the first did. Like
+// friend_delete, the vendor's successful sample answers ErrorInfo "0".
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v4/sns/group_delete (the `DeleteFriendLists` operationId).
+func (c *Client) DeleteFriendLists(ctx context.Context, body DeleteFriendListsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteFriendListsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetFriendListsWithBody Pull a user's friend lists, optionally with their members.
 //
 // Pulls the friend lists (the vendor's "groups" of friends) of
@@ -776,6 +3530,686 @@ func NewListGroupIDsRequestWithBody(server string, contentType string, body io.R
 	return req, nil
 }
 
+// NewCheckAccountsRequest calls the generic CheckAccounts builder with application/json body
+func NewCheckAccountsRequest(server string, body CheckAccountsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCheckAccountsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCheckAccountsRequestWithBody constructs an http.Request for the CheckAccounts method, with any body, and a specified content type
+func NewCheckAccountsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v4/im_open_login_svc/account_check")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteAccountsRequest calls the generic DeleteAccounts builder with application/json body
+func NewDeleteAccountsRequest(server string, body DeleteAccountsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewDeleteAccountsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewDeleteAccountsRequestWithBody constructs an http.Request for the DeleteAccounts method, with any body, and a specified content type
+func NewDeleteAccountsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v4/im_open_login_svc/account_delete")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewImportAccountRequest calls the generic ImportAccount builder with application/json body
+func NewImportAccountRequest(server string, body ImportAccountJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewImportAccountRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewImportAccountRequestWithBody constructs an http.Request for the ImportAccount method, with any body, and a specified content type
+func NewImportAccountRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v4/im_open_login_svc/account_import")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewKickAccountRequest calls the generic KickAccount builder with application/json body
+func NewKickAccountRequest(server string, body KickAccountJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewKickAccountRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewKickAccountRequestWithBody constructs an http.Request for the KickAccount method, with any body, and a specified content type
+func NewKickAccountRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v4/im_open_login_svc/kick")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewImportAccountsRequest calls the generic ImportAccounts builder with application/json body
+func NewImportAccountsRequest(server string, body ImportAccountsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewImportAccountsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewImportAccountsRequestWithBody constructs an http.Request for the ImportAccounts method, with any body, and a specified content type
+func NewImportAccountsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v4/im_open_login_svc/multiaccount_import")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetOnlineStatusRequest calls the generic GetOnlineStatus builder with application/json body
+func NewGetOnlineStatusRequest(server string, body GetOnlineStatusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetOnlineStatusRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetOnlineStatusRequestWithBody constructs an http.Request for the GetOnlineStatus method, with any body, and a specified content type
+func NewGetOnlineStatusRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v4/openim/query_online_status")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetProfilesRequest calls the generic GetProfiles builder with application/json body
+func NewGetProfilesRequest(server string, body GetProfilesJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetProfilesRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetProfilesRequestWithBody constructs an http.Request for the GetProfiles method, with any body, and a specified content type
+func NewGetProfilesRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v4/profile/portrait_get")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewSetProfileRequest calls the generic SetProfile builder with application/json body
+func NewSetProfileRequest(server string, body SetProfileJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetProfileRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewSetProfileRequestWithBody constructs an http.Request for the SetProfile method, with any body, and a specified content type
+func NewSetProfileRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v4/profile/portrait_set")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewBlockAccountsRequest calls the generic BlockAccounts builder with application/json body
+func NewBlockAccountsRequest(server string, body BlockAccountsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBlockAccountsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewBlockAccountsRequestWithBody constructs an http.Request for the BlockAccounts method, with any body, and a specified content type
+func NewBlockAccountsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v4/sns/black_list_add")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCheckBlockedRequest calls the generic CheckBlocked builder with application/json body
+func NewCheckBlockedRequest(server string, body CheckBlockedJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCheckBlockedRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCheckBlockedRequestWithBody constructs an http.Request for the CheckBlocked method, with any body, and a specified content type
+func NewCheckBlockedRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v4/sns/black_list_check")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUnblockAccountsRequest calls the generic UnblockAccounts builder with application/json body
+func NewUnblockAccountsRequest(server string, body UnblockAccountsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUnblockAccountsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewUnblockAccountsRequestWithBody constructs an http.Request for the UnblockAccounts method, with any body, and a specified content type
+func NewUnblockAccountsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v4/sns/black_list_delete")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListBlockedRequest calls the generic ListBlocked builder with application/json body
+func NewListBlockedRequest(server string, body ListBlockedJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewListBlockedRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewListBlockedRequestWithBody constructs an http.Request for the ListBlocked method, with any body, and a specified content type
+func NewListBlockedRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v4/sns/black_list_get")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddFriendsRequest calls the generic AddFriends builder with application/json body
+func NewAddFriendsRequest(server string, body AddFriendsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddFriendsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddFriendsRequestWithBody constructs an http.Request for the AddFriends method, with any body, and a specified content type
+func NewAddFriendsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v4/sns/friend_add")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCheckFriendsRequest calls the generic CheckFriends builder with application/json body
+func NewCheckFriendsRequest(server string, body CheckFriendsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCheckFriendsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCheckFriendsRequestWithBody constructs an http.Request for the CheckFriends method, with any body, and a specified content type
+func NewCheckFriendsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v4/sns/friend_check")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteFriendsRequest calls the generic DeleteFriends builder with application/json body
+func NewDeleteFriendsRequest(server string, body DeleteFriendsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewDeleteFriendsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewDeleteFriendsRequestWithBody constructs an http.Request for the DeleteFriends method, with any body, and a specified content type
+func NewDeleteFriendsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v4/sns/friend_delete")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteAllFriendsRequest calls the generic DeleteAllFriends builder with application/json body
+func NewDeleteAllFriendsRequest(server string, body DeleteAllFriendsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewDeleteAllFriendsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewDeleteAllFriendsRequestWithBody constructs an http.Request for the DeleteAllFriends method, with any body, and a specified content type
+func NewDeleteAllFriendsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v4/sns/friend_delete_all")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewListFriendsRequest calls the generic ListFriends builder with application/json body
+func NewListFriendsRequest(server string, body ListFriendsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewListFriendsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewListFriendsRequestWithBody constructs an http.Request for the ListFriends method, with any body, and a specified content type
+func NewListFriendsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v4/sns/friend_get")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGetFriendsRequest calls the generic GetFriends builder with application/json body
 func NewGetFriendsRequest(server string, body GetFriendsJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -837,6 +4271,126 @@ func NewImportFriendsRequestWithBody(server string, contentType string, body io.
 	}
 
 	operationPath := fmt.Sprintf("/v4/sns/friend_import")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUpdateFriendsRequest calls the generic UpdateFriends builder with application/json body
+func NewUpdateFriendsRequest(server string, body UpdateFriendsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateFriendsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewUpdateFriendsRequestWithBody constructs an http.Request for the UpdateFriends method, with any body, and a specified content type
+func NewUpdateFriendsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v4/sns/friend_update")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddFriendListsRequest calls the generic AddFriendLists builder with application/json body
+func NewAddFriendListsRequest(server string, body AddFriendListsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddFriendListsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddFriendListsRequestWithBody constructs an http.Request for the AddFriendLists method, with any body, and a specified content type
+func NewAddFriendListsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v4/sns/group_add")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteFriendListsRequest calls the generic DeleteFriendLists builder with application/json body
+func NewDeleteFriendListsRequest(server string, body DeleteFriendListsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewDeleteFriendListsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewDeleteFriendListsRequestWithBody constructs an http.Request for the DeleteFriendLists method, with any body, and a specified content type
+func NewDeleteFriendListsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v4/sns/group_delete")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -968,6 +4522,534 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v4/group_open_http_svc/get_appid_group_list (the `ListGroupIDs` operationId).
 	ListGroupIDsWithResponse(ctx context.Context, body ListGroupIDsJSONRequestBody, reqEditors ...RequestEditorFn) (*ListGroupIDsHTTPResponse, error)
 
+	// CheckAccountsWithBodyWithResponse Check whether up to 100 accounts per call are imported.
+	//
+	// Reports, for each account, whether it has been imported:
+	// AccountStatus is Imported or NotImported. Every account gets its
+	// own ResultCode; the call is still ActionStatus OK when some fail.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/im_open_login_svc/account_check (the `CheckAccounts` operationId).
+	CheckAccountsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CheckAccountsHTTPResponse, error)
+
+	// CheckAccountsWithResponse Check whether up to 100 accounts per call are imported.
+	//
+	// Reports, for each account, whether it has been imported:
+	// AccountStatus is Imported or NotImported. Every account gets its
+	// own ResultCode; the call is still ActionStatus OK when some fail.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/im_open_login_svc/account_check (the `CheckAccounts` operationId).
+	CheckAccountsWithResponse(ctx context.Context, body CheckAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*CheckAccountsHTTPResponse, error)
+
+	// DeleteAccountsWithBodyWithResponse Delete up to 100 accounts per call, with all their data.
+	//
+	// Deletes accounts together with their friends, profile, groups and
+	// conversations; nothing can be recovered. Trial and Free Trial apps
+	// may delete by default; other editions (Pro, Pro Plus, Enterprise,
+	// TRTC, whiteboard) must enable deletion in the console first. A
+	// deleted UserID can be imported again at once only on the trial
+	// editions; other editions cannot import it again for 3 months.
+	// Every account gets its own ResultCode; an account that does not
+	// exist (or was deleted already) gets 70107, so a repeated call
+	// reports differently and is not idempotent.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/im_open_login_svc/account_delete (the `DeleteAccounts` operationId).
+	DeleteAccountsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DeleteAccountsHTTPResponse, error)
+
+	// DeleteAccountsWithResponse Delete up to 100 accounts per call, with all their data.
+	//
+	// Deletes accounts together with their friends, profile, groups and
+	// conversations; nothing can be recovered. Trial and Free Trial apps
+	// may delete by default; other editions (Pro, Pro Plus, Enterprise,
+	// TRTC, whiteboard) must enable deletion in the console first. A
+	// deleted UserID can be imported again at once only on the trial
+	// editions; other editions cannot import it again for 3 months.
+	// Every account gets its own ResultCode; an account that does not
+	// exist (or was deleted already) gets 70107, so a repeated call
+	// reports differently and is not idempotent.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/im_open_login_svc/account_delete (the `DeleteAccounts` operationId).
+	DeleteAccountsWithResponse(ctx context.Context, body DeleteAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*DeleteAccountsHTTPResponse, error)
+
+	// ImportAccountWithBodyWithResponse Import one account, with its nickname and profile photo.
+	//
+	// Imports an app account (UserID) into the service and creates its
+	// internal ID, so that the account can use the service. Importing an
+	// account again creates no second ID: the call is safe to repeat.
+	// Nick and FaceUrl set the profile's nickname and photo URL
+	// (Tag_Profile_IM_Nick and Tag_Profile_IM_Image). One account per
+	// call; use ImportAccounts for up to 100.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/im_open_login_svc/account_import (the `ImportAccount` operationId).
+	ImportAccountWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportAccountHTTPResponse, error)
+
+	// ImportAccountWithResponse Import one account, with its nickname and profile photo.
+	//
+	// Imports an app account (UserID) into the service and creates its
+	// internal ID, so that the account can use the service. Importing an
+	// account again creates no second ID: the call is safe to repeat.
+	// Nick and FaceUrl set the profile's nickname and photo URL
+	// (Tag_Profile_IM_Nick and Tag_Profile_IM_Image). One account per
+	// call; use ImportAccounts for up to 100.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/im_open_login_svc/account_import (the `ImportAccount` operationId).
+	ImportAccountWithResponse(ctx context.Context, body ImportAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*ImportAccountHTTPResponse, error)
+
+	// KickAccountWithBodyWithResponse Invalidate one account's login state.
+	//
+	// Invalidates the account's current login state (its UserSig): the
+	// user can no longer log in with the old UserSig and must log in
+	// again with a newly generated one. One account per call.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/im_open_login_svc/kick (the `KickAccount` operationId).
+	KickAccountWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*KickAccountHTTPResponse, error)
+
+	// KickAccountWithResponse Invalidate one account's login state.
+	//
+	// Invalidates the account's current login state (its UserSig): the
+	// user can no longer log in with the old UserSig and must log in
+	// again with a newly generated one. One account per call.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/im_open_login_svc/kick (the `KickAccount` operationId).
+	KickAccountWithResponse(ctx context.Context, body KickAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*KickAccountHTTPResponse, error)
+
+	// ImportAccountsWithBodyWithResponse Import up to 100 accounts per call.
+	//
+	// Imports app accounts and creates their internal IDs; importing an
+	// account again creates no second ID. The request has one of two
+	// shapes, never both: the newer AccountList (items with UserID and
+	// optional Nick and FaceUrl; an account that already exists gets the
+	// Nick and FaceUrl given, an upsert) or the older Accounts (UserIDs
+	// only; the nickname and photo are then set with SetProfile). At
+	// most 100 accounts per call either way. The answer lists the
+	// accounts that failed in FailAccounts, with no reason per account;
+	// the call is still ActionStatus OK. The client's method sends
+	// AccountList; the older shape remains available through the
+	// generic call.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/im_open_login_svc/multiaccount_import (the `ImportAccounts` operationId).
+	ImportAccountsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportAccountsHTTPResponse, error)
+
+	// ImportAccountsWithResponse Import up to 100 accounts per call.
+	//
+	// Imports app accounts and creates their internal IDs; importing an
+	// account again creates no second ID. The request has one of two
+	// shapes, never both: the newer AccountList (items with UserID and
+	// optional Nick and FaceUrl; an account that already exists gets the
+	// Nick and FaceUrl given, an upsert) or the older Accounts (UserIDs
+	// only; the nickname and photo are then set with SetProfile). At
+	// most 100 accounts per call either way. The answer lists the
+	// accounts that failed in FailAccounts, with no reason per account;
+	// the call is still ActionStatus OK. The client's method sends
+	// AccountList; the older shape remains available through the
+	// generic call.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/im_open_login_svc/multiaccount_import (the `ImportAccounts` operationId).
+	ImportAccountsWithResponse(ctx context.Context, body ImportAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*ImportAccountsHTTPResponse, error)
+
+	// GetOnlineStatusWithBodyWithResponse Query the login status of up to 500 accounts per call.
+	//
+	// Returns each account's status: Online (the app is in the
+	// foreground), PushOnline (in the background, reachable by offline
+	// push) or Offline. IsNeedDetail=1 adds the status per platform
+	// (Detail). An account that cannot be queried is not in QueryResult
+	// but in ErrorList with its code (70107: the account does not
+	// exist); the call is still ActionStatus OK. The vendor's page names
+	// the status field State, the SDKs read Status: both are accepted.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/openim/query_online_status (the `GetOnlineStatus` operationId).
+	GetOnlineStatusWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetOnlineStatusHTTPResponse, error)
+
+	// GetOnlineStatusWithResponse Query the login status of up to 500 accounts per call.
+	//
+	// Returns each account's status: Online (the app is in the
+	// foreground), PushOnline (in the background, reachable by offline
+	// push) or Offline. IsNeedDetail=1 adds the status per platform
+	// (Detail). An account that cannot be queried is not in QueryResult
+	// but in ErrorList with its code (70107: the account does not
+	// exist); the call is still ActionStatus OK. The vendor's page names
+	// the status field State, the SDKs read Status: both are accepted.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/openim/query_online_status (the `GetOnlineStatus` operationId).
+	GetOnlineStatusWithResponse(ctx context.Context, body GetOnlineStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*GetOnlineStatusHTTPResponse, error)
+
+	// GetProfilesWithBodyWithResponse Pull profile tags of accounts, friends or not.
+	//
+	// Returns, for each account in To_Account, the tags of TagList that
+	// it has: standard (Tag_Profile_IM_*) and custom (Tag_Profile_Custom_*)
+	// profile tags. The vendor recommends at most 100 accounts per call
+	// (larger answers can fail). Every account of the request must have
+	// been imported: one that has not fails the whole call, not just its
+	// item (check accounts first with CheckAccounts).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/profile/portrait_get (the `GetProfiles` operationId).
+	GetProfilesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetProfilesHTTPResponse, error)
+
+	// GetProfilesWithResponse Pull profile tags of accounts, friends or not.
+	//
+	// Returns, for each account in To_Account, the tags of TagList that
+	// it has: standard (Tag_Profile_IM_*) and custom (Tag_Profile_Custom_*)
+	// profile tags. The vendor recommends at most 100 accounts per call
+	// (larger answers can fail). Every account of the request must have
+	// been imported: one that has not fails the whole call, not just its
+	// item (check accounts first with CheckAccounts).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/profile/portrait_get (the `GetProfiles` operationId).
+	GetProfilesWithResponse(ctx context.Context, body GetProfilesJSONRequestBody, reqEditors ...RequestEditorFn) (*GetProfilesHTTPResponse, error)
+
+	// SetProfileWithBodyWithResponse Set standard and custom profile tags of one account.
+	//
+	// Sets the tags in ProfileItem on From_Account's profile: standard
+	// tags (Tag_Profile_IM_*, each with its own type; see the document's
+	// x-tim-tags) and custom tags (Tag_Profile_Custom_*, set up in the
+	// console first). A value is a string (at most 500 bytes) or an
+	// integer. Setting the same values again gives the same profile.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/profile/portrait_set (the `SetProfile` operationId).
+	SetProfileWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetProfileHTTPResponse, error)
+
+	// SetProfileWithResponse Set standard and custom profile tags of one account.
+	//
+	// Sets the tags in ProfileItem on From_Account's profile: standard
+	// tags (Tag_Profile_IM_*, each with its own type; see the document's
+	// x-tim-tags) and custom tags (Tag_Profile_Custom_*, set up in the
+	// console first). A value is a string (at most 500 bytes) or an
+	// integer. Setting the same values again gives the same profile.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/profile/portrait_set (the `SetProfile` operationId).
+	SetProfileWithResponse(ctx context.Context, body SetProfileJSONRequestBody, reqEditors ...RequestEditorFn) (*SetProfileHTTPResponse, error)
+
+	// BlockAccountsWithBodyWithResponse Add accounts to From_Account's blocklist.
+	//
+	// Adds up to 1000 accounts per call to From_Account's blocklist (a
+	// blocklist holds at most 1000 accounts; beyond it an item gets
+	// 30013). Blocking a friend removes the friendship both ways. While
+	// either has blocked the other, neither can send the other a friend
+	// request; if only A blocked B, A can still message B but B cannot
+	// message A; if both blocked each other they cannot chat. Blocking an
+	// account that is already blocked fails its item with 30001, so a
+	// repeated call does not answer as the first did. Every item gets its
+	// own ResultCode; failed items are listed in Fail_Account and the call
+	// is still ActionStatus OK.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/black_list_add (the `BlockAccounts` operationId).
+	BlockAccountsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BlockAccountsHTTPResponse, error)
+
+	// BlockAccountsWithResponse Add accounts to From_Account's blocklist.
+	//
+	// Adds up to 1000 accounts per call to From_Account's blocklist (a
+	// blocklist holds at most 1000 accounts; beyond it an item gets
+	// 30013). Blocking a friend removes the friendship both ways. While
+	// either has blocked the other, neither can send the other a friend
+	// request; if only A blocked B, A can still message B but B cannot
+	// message A; if both blocked each other they cannot chat. Blocking an
+	// account that is already blocked fails its item with 30001, so a
+	// repeated call does not answer as the first did. Every item gets its
+	// own ResultCode; failed items are listed in Fail_Account and the call
+	// is still ActionStatus OK.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/black_list_add (the `BlockAccounts` operationId).
+	BlockAccountsWithResponse(ctx context.Context, body BlockAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*BlockAccountsHTTPResponse, error)
+
+	// CheckBlockedWithBodyWithResponse Check the blocklist relation between From_Account and each of up to 1000 accounts.
+	//
+	// Returns, for each account in To_Account, its blocklist Relation
+	// with From_Account. CheckType BlackCheckResult_Type_Single looks at
+	// From_Account's blocklist only (AWithB or NO);
+	// BlackCheckResult_Type_Both looks at both (BothWay, AWithB, BWithA or
+	// NO). Trap: "no relation" is BlackCheckResult_Type_NO, not
+	// NoRelation as in friend_check; and a failed item still carries a
+	// Relation (BlackCheckResult_Type_NO with ResultCode 30007 in the
+	// vendor's sample): read ResultCode first. Failed items are listed in
+	// Fail_Account; the call is still ActionStatus OK.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/black_list_check (the `CheckBlocked` operationId).
+	CheckBlockedWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CheckBlockedHTTPResponse, error)
+
+	// CheckBlockedWithResponse Check the blocklist relation between From_Account and each of up to 1000 accounts.
+	//
+	// Returns, for each account in To_Account, its blocklist Relation
+	// with From_Account. CheckType BlackCheckResult_Type_Single looks at
+	// From_Account's blocklist only (AWithB or NO);
+	// BlackCheckResult_Type_Both looks at both (BothWay, AWithB, BWithA or
+	// NO). Trap: "no relation" is BlackCheckResult_Type_NO, not
+	// NoRelation as in friend_check; and a failed item still carries a
+	// Relation (BlackCheckResult_Type_NO with ResultCode 30007 in the
+	// vendor's sample): read ResultCode first. Failed items are listed in
+	// Fail_Account; the call is still ActionStatus OK.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/black_list_check (the `CheckBlocked` operationId).
+	CheckBlockedWithResponse(ctx context.Context, body CheckBlockedJSONRequestBody, reqEditors ...RequestEditorFn) (*CheckBlockedHTTPResponse, error)
+
+	// UnblockAccountsWithBodyWithResponse Remove accounts from From_Account's blocklist.
+	//
+	// Removes up to 1000 accounts per call from From_Account's blocklist.
+	// Removing an account that is not blocked fails its item with 30001,
+	// so a repeated call does not answer as the first did. Every item gets
+	// its own ResultCode; failed items are listed in Fail_Account and the
+	// call is still ActionStatus OK.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/black_list_delete (the `UnblockAccounts` operationId).
+	UnblockAccountsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UnblockAccountsHTTPResponse, error)
+
+	// UnblockAccountsWithResponse Remove accounts from From_Account's blocklist.
+	//
+	// Removes up to 1000 accounts per call from From_Account's blocklist.
+	// Removing an account that is not blocked fails its item with 30001,
+	// so a repeated call does not answer as the first did. Every item gets
+	// its own ResultCode; failed items are listed in Fail_Account and the
+	// call is still ActionStatus OK.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/black_list_delete (the `UnblockAccounts` operationId).
+	UnblockAccountsWithResponse(ctx context.Context, body UnblockAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*UnblockAccountsHTTPResponse, error)
+
+	// ListBlockedWithBodyWithResponse Pull From_Account's blocklist, page by page.
+	//
+	// Returns at most MaxLimited (1 to 1000) blocked accounts from
+	// StartIndex on, each with the time it was blocked. StartIndex is 0
+	// on the first call and the previous answer's StartIndex afterwards;
+	// an answer with StartIndex 0 is the last page. LastSequence is
+	// required; REST callers send 0. Trap: the answer's blocklist sequence
+	// is spelled CurrentSequence in the newest page and the answer table,
+	// CurruentSequence (sic) in the older pages' sample; both are
+	// accepted, read whichever is present.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/black_list_get (the `ListBlocked` operationId).
+	ListBlockedWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ListBlockedHTTPResponse, error)
+
+	// ListBlockedWithResponse Pull From_Account's blocklist, page by page.
+	//
+	// Returns at most MaxLimited (1 to 1000) blocked accounts from
+	// StartIndex on, each with the time it was blocked. StartIndex is 0
+	// on the first call and the previous answer's StartIndex afterwards;
+	// an answer with StartIndex 0 is the last page. LastSequence is
+	// required; REST callers send 0. Trap: the answer's blocklist sequence
+	// is spelled CurrentSequence in the newest page and the answer table,
+	// CurruentSequence (sic) in the older pages' sample; both are
+	// accepted, read whichever is present.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/black_list_get (the `ListBlocked` operationId).
+	ListBlockedWithResponse(ctx context.Context, body ListBlockedJSONRequestBody, reqEditors ...RequestEditorFn) (*ListBlockedHTTPResponse, error)
+
+	// AddFriendsWithBodyWithResponse Add friends to From_Account's friend list, one-way or two-way.
+	//
+	// Adds up to 1000 friends of From_Account per call. AddType
+	// Add_Type_Both (the default) makes the friendship two-way,
+	// Add_Type_Single one-way. ForceAddFlags 1 marks the call as an
+	// admin force-add, 0 as a normal add; a normal add
+	// follows To_Account's friend-request setting, so an item can end
+	// with 30539 (request sent, waiting for approval) or a refusal
+	// (30515, 30516, 30525). Unlike friend_import, GroupName is a
+	// single list name: a friend can be put in only one list when added.
+	// Every item gets its own ResultCode; failed items are listed in
+	// Fail_Account and the call is still ActionStatus OK. Adding an
+	// existing friend fails the item with 30001, so a repeated call does
+	// not answer as the first did. Add one From_Account's friends one
+	// batch after another: concurrent writes for the same account fail
+	// with 30008.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/friend_add (the `AddFriends` operationId).
+	AddFriendsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddFriendsHTTPResponse, error)
+
+	// AddFriendsWithResponse Add friends to From_Account's friend list, one-way or two-way.
+	//
+	// Adds up to 1000 friends of From_Account per call. AddType
+	// Add_Type_Both (the default) makes the friendship two-way,
+	// Add_Type_Single one-way. ForceAddFlags 1 marks the call as an
+	// admin force-add, 0 as a normal add; a normal add
+	// follows To_Account's friend-request setting, so an item can end
+	// with 30539 (request sent, waiting for approval) or a refusal
+	// (30515, 30516, 30525). Unlike friend_import, GroupName is a
+	// single list name: a friend can be put in only one list when added.
+	// Every item gets its own ResultCode; failed items are listed in
+	// Fail_Account and the call is still ActionStatus OK. Adding an
+	// existing friend fails the item with 30001, so a repeated call does
+	// not answer as the first did. Add one From_Account's friends one
+	// batch after another: concurrent writes for the same account fail
+	// with 30008.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/friend_add (the `AddFriends` operationId).
+	AddFriendsWithResponse(ctx context.Context, body AddFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*AddFriendsHTTPResponse, error)
+
+	// CheckFriendsWithBodyWithResponse Check the friend relation between From_Account and each of up to 1000 accounts.
+	//
+	// Returns, for each account in To_Account, its Relation with
+	// From_Account. CheckType CheckResult_Type_Single looks at
+	// From_Account's friend list only (AWithB or NoRelation);
+	// CheckResult_Type_Both looks at both lists (BothWay, AWithB, BWithA
+	// or NoRelation). Trap: a failed item still carries a Relation
+	// (CheckResult_Type_NoRelation in the vendor's sample, with
+	// ResultCode 30006): read ResultCode before Relation. Failed items
+	// are listed in Fail_Account; the call is still ActionStatus OK.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/friend_check (the `CheckFriends` operationId).
+	CheckFriendsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CheckFriendsHTTPResponse, error)
+
+	// CheckFriendsWithResponse Check the friend relation between From_Account and each of up to 1000 accounts.
+	//
+	// Returns, for each account in To_Account, its Relation with
+	// From_Account. CheckType CheckResult_Type_Single looks at
+	// From_Account's friend list only (AWithB or NoRelation);
+	// CheckResult_Type_Both looks at both lists (BothWay, AWithB, BWithA
+	// or NoRelation). Trap: a failed item still carries a Relation
+	// (CheckResult_Type_NoRelation in the vendor's sample, with
+	// ResultCode 30006): read ResultCode before Relation. Failed items
+	// are listed in Fail_Account; the call is still ActionStatus OK.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/friend_check (the `CheckFriends` operationId).
+	CheckFriendsWithResponse(ctx context.Context, body CheckFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*CheckFriendsHTTPResponse, error)
+
+	// DeleteFriendsWithBodyWithResponse Delete friends of From_Account, one-way or two-way.
+	//
+	// Deletes up to 1000 friends of From_Account per call.
+	// DeleteType Delete_Type_Single removes To_Account from From_Account's
+	// friend list only; Delete_Type_Both removes each from the other's.
+	// Every item gets its own ResultCode (a non-friend fails with 30001 or
+	// 31704), so a repeated call does not answer as the first did. Trap:
+	// the vendor's successful sample answers ErrorInfo "0", not "": test
+	// ActionStatus and ErrorCode, never ErrorInfo. The page's answer table
+	// has no Fail_Account, but the field is accepted when sent.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/friend_delete (the `DeleteFriends` operationId).
+	DeleteFriendsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DeleteFriendsHTTPResponse, error)
+
+	// DeleteFriendsWithResponse Delete friends of From_Account, one-way or two-way.
+	//
+	// Deletes up to 1000 friends of From_Account per call.
+	// DeleteType Delete_Type_Single removes To_Account from From_Account's
+	// friend list only; Delete_Type_Both removes each from the other's.
+	// Every item gets its own ResultCode (a non-friend fails with 30001 or
+	// 31704), so a repeated call does not answer as the first did. Trap:
+	// the vendor's successful sample answers ErrorInfo "0", not "": test
+	// ActionStatus and ErrorCode, never ErrorInfo. The page's answer table
+	// has no Fail_Account, but the field is accepted when sent.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/friend_delete (the `DeleteFriends` operationId).
+	DeleteFriendsWithResponse(ctx context.Context, body DeleteFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*DeleteFriendsHTTPResponse, error)
+
+	// DeleteAllFriendsWithBodyWithResponse Delete all friends of From_Account, with their standard and custom friend data.
+	//
+	// Clears From_Account's friend list: the standard and the custom
+	// friend data. DeleteType is one-way (Delete_Type_Single) by default;
+	// Delete_Type_Both also removes From_Account from each friend's list.
+	// Repeating the call leaves the list empty, as the first did.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/friend_delete_all (the `DeleteAllFriends` operationId).
+	DeleteAllFriendsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DeleteAllFriendsHTTPResponse, error)
+
+	// DeleteAllFriendsWithResponse Delete all friends of From_Account, with their standard and custom friend data.
+	//
+	// Clears From_Account's friend list: the standard and the custom
+	// friend data. DeleteType is one-way (Delete_Type_Single) by default;
+	// Delete_Type_Both also removes From_Account from each friend's list.
+	// Repeating the call leaves the list empty, as the first did.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/friend_delete_all (the `DeleteAllFriends` operationId).
+	DeleteAllFriendsWithResponse(ctx context.Context, body DeleteAllFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*DeleteAllFriendsHTTPResponse, error)
+
+	// ListFriendsWithBodyWithResponse Pull all friends of From_Account with their friend data, page by page.
+	//
+	// Returns a page of From_Account's friends, each with all its standard
+	// and custom friend tags (no field selection, no profile data; use
+	// friend_get_list for profiles). The service chooses the page size
+	// (the newest page says up to 500 friends per page). StartIndex is 0
+	// on the first call and the previous answer's NextStartIndex
+	// afterwards; CompleteFlag 1 marks the last page. FriendNum is the
+	// total number of friends. StandardSequence and CustomSequence are not
+	// cursors: sent back with the value of an earlier answer, they make
+	// the service leave out the standard (custom) friend data when it has
+	// not changed since. The iterators therefore do not copy them into
+	// later requests. The newest page no longer lists CustomSequence; it
+	// stays optional in the request and the answer.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/friend_get (the `ListFriends` operationId).
+	ListFriendsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ListFriendsHTTPResponse, error)
+
+	// ListFriendsWithResponse Pull all friends of From_Account with their friend data, page by page.
+	//
+	// Returns a page of From_Account's friends, each with all its standard
+	// and custom friend tags (no field selection, no profile data; use
+	// friend_get_list for profiles). The service chooses the page size
+	// (the newest page says up to 500 friends per page). StartIndex is 0
+	// on the first call and the previous answer's NextStartIndex
+	// afterwards; CompleteFlag 1 marks the last page. FriendNum is the
+	// total number of friends. StandardSequence and CustomSequence are not
+	// cursors: sent back with the value of an earlier answer, they make
+	// the service leave out the standard (custom) friend data when it has
+	// not changed since. The iterators therefore do not copy them into
+	// later requests. The newest page no longer lists CustomSequence; it
+	// stays optional in the request and the answer.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/friend_get (the `ListFriends` operationId).
+	ListFriendsWithResponse(ctx context.Context, body ListFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*ListFriendsHTTPResponse, error)
+
 	// GetFriendsWithBodyWithResponse Pull the data and profiles of specified friends.
 	//
 	// Returns, for each account in To_Account, the tags of TagList: profile
@@ -1021,6 +5103,102 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v4/sns/friend_import (the `ImportFriends` operationId).
 	ImportFriendsWithResponse(ctx context.Context, body ImportFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*ImportFriendsHTTPResponse, error)
+
+	// UpdateFriendsWithBodyWithResponse Update the relationship chain data of From_Account's friends in batches.
+	//
+	// Sets, for up to 1000 friends of From_Account per call, the friend
+	// tags of SnsItem: only the remark (Tag_SNS_IM_Remark), the friend
+	// lists (Tag_SNS_IM_Group, an array of list names) and custom friend
+	// tags (Tag_SNS_Custom_*) can be updated. A value is a string, an
+	// integer or (Tag_SNS_IM_Group) an array of strings. An account that
+	// is not a friend fails its item (30001). Every item gets its own
+	// ResultCode; failed items are listed in Fail_Account and the call is
+	// still ActionStatus OK. Update one From_Account's friends one batch
+	// after another: concurrent writes for the same account fail with
+	// 30008.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/friend_update (the `UpdateFriends` operationId).
+	UpdateFriendsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateFriendsHTTPResponse, error)
+
+	// UpdateFriendsWithResponse Update the relationship chain data of From_Account's friends in batches.
+	//
+	// Sets, for up to 1000 friends of From_Account per call, the friend
+	// tags of SnsItem: only the remark (Tag_SNS_IM_Remark), the friend
+	// lists (Tag_SNS_IM_Group, an array of list names) and custom friend
+	// tags (Tag_SNS_Custom_*) can be updated. A value is a string, an
+	// integer or (Tag_SNS_IM_Group) an array of strings. An account that
+	// is not a friend fails its item (30001). Every item gets its own
+	// ResultCode; failed items are listed in Fail_Account and the call is
+	// still ActionStatus OK. Update one From_Account's friends one batch
+	// after another: concurrent writes for the same account fail with
+	// 30008.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/friend_update (the `UpdateFriends` operationId).
+	UpdateFriendsWithResponse(ctx context.Context, body UpdateFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateFriendsHTTPResponse, error)
+
+	// AddFriendListsWithBodyWithResponse Create friend lists for From_Account, optionally putting friends in them.
+	//
+	// Creates the friend lists (the vendor's "groups" of friends) named in
+	// GroupName (at most 32 per call: a user has at most 32 lists) and,
+	// when To_Account is given (at most 1000 accounts), puts those friends
+	// in every new list. ResultItem and Fail_Account come only with
+	// To_Account: an account that is not a friend fails its item (32216)
+	// and the call is still ActionStatus OK. CurrentSequence is the
+	// sequence of From_Account's friend lists after the call. The lists
+	// exist after a first call, so a repeated call does not answer as the
+	// first did.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/group_add (the `AddFriendLists` operationId).
+	AddFriendListsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddFriendListsHTTPResponse, error)
+
+	// AddFriendListsWithResponse Create friend lists for From_Account, optionally putting friends in them.
+	//
+	// Creates the friend lists (the vendor's "groups" of friends) named in
+	// GroupName (at most 32 per call: a user has at most 32 lists) and,
+	// when To_Account is given (at most 1000 accounts), puts those friends
+	// in every new list. ResultItem and Fail_Account come only with
+	// To_Account: an account that is not a friend fails its item (32216)
+	// and the call is still ActionStatus OK. CurrentSequence is the
+	// sequence of From_Account's friend lists after the call. The lists
+	// exist after a first call, so a repeated call does not answer as the
+	// first did.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/group_add (the `AddFriendLists` operationId).
+	AddFriendListsWithResponse(ctx context.Context, body AddFriendListsJSONRequestBody, reqEditors ...RequestEditorFn) (*AddFriendListsHTTPResponse, error)
+
+	// DeleteFriendListsWithBodyWithResponse Delete friend lists of From_Account.
+	//
+	// Deletes the friend lists of From_Account named in GroupName (at most
+	// 32 per call). CurrentSequence is the sequence of From_Account's
+	// friend lists after the call. The lists are gone after a first call,
+	// so a repeated call does not answer as the first did. Like
+	// friend_delete, the vendor's successful sample answers ErrorInfo "0".
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/group_delete (the `DeleteFriendLists` operationId).
+	DeleteFriendListsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DeleteFriendListsHTTPResponse, error)
+
+	// DeleteFriendListsWithResponse Delete friend lists of From_Account.
+	//
+	// Deletes the friend lists of From_Account named in GroupName (at most
+	// 32 per call). CurrentSequence is the sequence of From_Account's
+	// friend lists after the call. The lists are gone after a first call,
+	// so a repeated call does not answer as the first did. Like
+	// friend_delete, the vendor's successful sample answers ErrorInfo "0".
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v4/sns/group_delete (the `DeleteFriendLists` operationId).
+	DeleteFriendListsWithResponse(ctx context.Context, body DeleteFriendListsJSONRequestBody, reqEditors ...RequestEditorFn) (*DeleteFriendListsHTTPResponse, error)
 
 	// GetFriendListsWithBodyWithResponse Pull a user's friend lists, optionally with their members.
 	//
@@ -1082,6 +5260,703 @@ func (r ListGroupIDsHTTPResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListGroupIDsHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CheckAccountsHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CheckAccountsResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CheckAccountsHTTPResponse) GetJSON200() *CheckAccountsResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r CheckAccountsHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CheckAccountsHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CheckAccountsHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CheckAccountsHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteAccountsHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DeleteAccountsResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteAccountsHTTPResponse) GetJSON200() *DeleteAccountsResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteAccountsHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteAccountsHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteAccountsHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteAccountsHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ImportAccountHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ImportAccountResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ImportAccountHTTPResponse) GetJSON200() *ImportAccountResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r ImportAccountHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ImportAccountHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ImportAccountHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ImportAccountHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type KickAccountHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *KickAccountResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r KickAccountHTTPResponse) GetJSON200() *KickAccountResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r KickAccountHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r KickAccountHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r KickAccountHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r KickAccountHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ImportAccountsHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ImportAccountsResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ImportAccountsHTTPResponse) GetJSON200() *ImportAccountsResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r ImportAccountsHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ImportAccountsHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ImportAccountsHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ImportAccountsHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetOnlineStatusHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *GetOnlineStatusResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOnlineStatusHTTPResponse) GetJSON200() *GetOnlineStatusResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOnlineStatusHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOnlineStatusHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOnlineStatusHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOnlineStatusHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetProfilesHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *GetProfilesResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetProfilesHTTPResponse) GetJSON200() *GetProfilesResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r GetProfilesHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetProfilesHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetProfilesHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetProfilesHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type SetProfileHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SetProfileResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SetProfileHTTPResponse) GetJSON200() *SetProfileResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r SetProfileHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetProfileHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetProfileHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetProfileHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type BlockAccountsHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BlockAccountsResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BlockAccountsHTTPResponse) GetJSON200() *BlockAccountsResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r BlockAccountsHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BlockAccountsHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BlockAccountsHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BlockAccountsHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CheckBlockedHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CheckBlockedResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CheckBlockedHTTPResponse) GetJSON200() *CheckBlockedResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r CheckBlockedHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CheckBlockedHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CheckBlockedHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CheckBlockedHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UnblockAccountsHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UnblockAccountsResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UnblockAccountsHTTPResponse) GetJSON200() *UnblockAccountsResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r UnblockAccountsHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UnblockAccountsHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UnblockAccountsHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UnblockAccountsHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListBlockedHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ListBlockedResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListBlockedHTTPResponse) GetJSON200() *ListBlockedResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r ListBlockedHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListBlockedHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListBlockedHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListBlockedHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddFriendsHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddFriendsResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddFriendsHTTPResponse) GetJSON200() *AddFriendsResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r AddFriendsHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddFriendsHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddFriendsHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddFriendsHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CheckFriendsHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CheckFriendsResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CheckFriendsHTTPResponse) GetJSON200() *CheckFriendsResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r CheckFriendsHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CheckFriendsHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CheckFriendsHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CheckFriendsHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteFriendsHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DeleteFriendsResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteFriendsHTTPResponse) GetJSON200() *DeleteFriendsResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteFriendsHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteFriendsHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteFriendsHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteFriendsHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteAllFriendsHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DeleteAllFriendsResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteAllFriendsHTTPResponse) GetJSON200() *DeleteAllFriendsResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteAllFriendsHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteAllFriendsHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteAllFriendsHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteAllFriendsHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ListFriendsHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ListFriendsResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListFriendsHTTPResponse) GetJSON200() *ListFriendsResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r ListFriendsHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListFriendsHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListFriendsHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListFriendsHTTPResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -1170,6 +6045,129 @@ func (r ImportFriendsHTTPResponse) ContentType() string {
 	return ""
 }
 
+type UpdateFriendsHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UpdateFriendsResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateFriendsHTTPResponse) GetJSON200() *UpdateFriendsResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateFriendsHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateFriendsHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateFriendsHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateFriendsHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddFriendListsHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddFriendListsResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddFriendListsHTTPResponse) GetJSON200() *AddFriendListsResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r AddFriendListsHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddFriendListsHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddFriendListsHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddFriendListsHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type DeleteFriendListsHTTPResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DeleteFriendListsResponse
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteFriendListsHTTPResponse) GetJSON200() *DeleteFriendListsResponse {
+	return r.JSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteFriendListsHTTPResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteFriendListsHTTPResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteFriendListsHTTPResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteFriendListsHTTPResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetFriendListsHTTPResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1251,6 +6249,738 @@ func (c *ClientWithResponses) ListGroupIDsWithResponse(ctx context.Context, body
 	return ParseListGroupIDsHTTPResponse(rsp)
 }
 
+// CheckAccountsWithBodyWithResponse Check whether up to 100 accounts per call are imported.
+//
+// Reports, for each account, whether it has been imported:
+// AccountStatus is Imported or NotImported. Every account gets its
+// own ResultCode; the call is still ActionStatus OK when some fail.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/im_open_login_svc/account_check (the `CheckAccounts` operationId).
+func (c *ClientWithResponses) CheckAccountsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CheckAccountsHTTPResponse, error) {
+	rsp, err := c.CheckAccountsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCheckAccountsHTTPResponse(rsp)
+}
+
+// CheckAccountsWithResponse Check whether up to 100 accounts per call are imported.
+//
+// Reports, for each account, whether it has been imported:
+// AccountStatus is Imported or NotImported. Every account gets its
+// own ResultCode; the call is still ActionStatus OK when some fail.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/im_open_login_svc/account_check (the `CheckAccounts` operationId).
+func (c *ClientWithResponses) CheckAccountsWithResponse(ctx context.Context, body CheckAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*CheckAccountsHTTPResponse, error) {
+	rsp, err := c.CheckAccounts(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCheckAccountsHTTPResponse(rsp)
+}
+
+// DeleteAccountsWithBodyWithResponse Delete up to 100 accounts per call, with all their data.
+//
+// Deletes accounts together with their friends, profile, groups and
+// conversations; nothing can be recovered. Trial and Free Trial apps
+// may delete by default; other editions (Pro, Pro Plus, Enterprise,
+// TRTC, whiteboard) must enable deletion in the console first. A
+// deleted UserID can be imported again at once only on the trial
+// editions; other editions cannot import it again for 3 months.
+// Every account gets its own ResultCode; an account that does not
+// exist (or was deleted already) gets 70107, so a repeated call
+// reports differently and is not idempotent.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/im_open_login_svc/account_delete (the `DeleteAccounts` operationId).
+func (c *ClientWithResponses) DeleteAccountsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DeleteAccountsHTTPResponse, error) {
+	rsp, err := c.DeleteAccountsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteAccountsHTTPResponse(rsp)
+}
+
+// DeleteAccountsWithResponse Delete up to 100 accounts per call, with all their data.
+//
+// Deletes accounts together with their friends, profile, groups and
+// conversations; nothing can be recovered. Trial and Free Trial apps
+// may delete by default; other editions (Pro, Pro Plus, Enterprise,
+// TRTC, whiteboard) must enable deletion in the console first. A
+// deleted UserID can be imported again at once only on the trial
+// editions; other editions cannot import it again for 3 months.
+// Every account gets its own ResultCode; an account that does not
+// exist (or was deleted already) gets 70107, so a repeated call
+// reports differently and is not idempotent.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/im_open_login_svc/account_delete (the `DeleteAccounts` operationId).
+func (c *ClientWithResponses) DeleteAccountsWithResponse(ctx context.Context, body DeleteAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*DeleteAccountsHTTPResponse, error) {
+	rsp, err := c.DeleteAccounts(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteAccountsHTTPResponse(rsp)
+}
+
+// ImportAccountWithBodyWithResponse Import one account, with its nickname and profile photo.
+//
+// Imports an app account (UserID) into the service and creates its
+// internal ID, so that the account can use the service. Importing an
+// account again creates no second ID: the call is safe to repeat.
+// Nick and FaceUrl set the profile's nickname and photo URL
+// (Tag_Profile_IM_Nick and Tag_Profile_IM_Image). One account per
+// call; use ImportAccounts for up to 100.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/im_open_login_svc/account_import (the `ImportAccount` operationId).
+func (c *ClientWithResponses) ImportAccountWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportAccountHTTPResponse, error) {
+	rsp, err := c.ImportAccountWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportAccountHTTPResponse(rsp)
+}
+
+// ImportAccountWithResponse Import one account, with its nickname and profile photo.
+//
+// Imports an app account (UserID) into the service and creates its
+// internal ID, so that the account can use the service. Importing an
+// account again creates no second ID: the call is safe to repeat.
+// Nick and FaceUrl set the profile's nickname and photo URL
+// (Tag_Profile_IM_Nick and Tag_Profile_IM_Image). One account per
+// call; use ImportAccounts for up to 100.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/im_open_login_svc/account_import (the `ImportAccount` operationId).
+func (c *ClientWithResponses) ImportAccountWithResponse(ctx context.Context, body ImportAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*ImportAccountHTTPResponse, error) {
+	rsp, err := c.ImportAccount(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportAccountHTTPResponse(rsp)
+}
+
+// KickAccountWithBodyWithResponse Invalidate one account's login state.
+//
+// Invalidates the account's current login state (its UserSig): the
+// user can no longer log in with the old UserSig and must log in
+// again with a newly generated one. One account per call.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/im_open_login_svc/kick (the `KickAccount` operationId).
+func (c *ClientWithResponses) KickAccountWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*KickAccountHTTPResponse, error) {
+	rsp, err := c.KickAccountWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseKickAccountHTTPResponse(rsp)
+}
+
+// KickAccountWithResponse Invalidate one account's login state.
+//
+// Invalidates the account's current login state (its UserSig): the
+// user can no longer log in with the old UserSig and must log in
+// again with a newly generated one. One account per call.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/im_open_login_svc/kick (the `KickAccount` operationId).
+func (c *ClientWithResponses) KickAccountWithResponse(ctx context.Context, body KickAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*KickAccountHTTPResponse, error) {
+	rsp, err := c.KickAccount(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseKickAccountHTTPResponse(rsp)
+}
+
+// ImportAccountsWithBodyWithResponse Import up to 100 accounts per call.
+//
+// Imports app accounts and creates their internal IDs; importing an
+// account again creates no second ID. The request has one of two
+// shapes, never both: the newer AccountList (items with UserID and
+// optional Nick and FaceUrl; an account that already exists gets the
+// Nick and FaceUrl given, an upsert) or the older Accounts (UserIDs
+// only; the nickname and photo are then set with SetProfile). At
+// most 100 accounts per call either way. The answer lists the
+// accounts that failed in FailAccounts, with no reason per account;
+// the call is still ActionStatus OK. The client's method sends
+// AccountList; the older shape remains available through the
+// generic call.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/im_open_login_svc/multiaccount_import (the `ImportAccounts` operationId).
+func (c *ClientWithResponses) ImportAccountsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportAccountsHTTPResponse, error) {
+	rsp, err := c.ImportAccountsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportAccountsHTTPResponse(rsp)
+}
+
+// ImportAccountsWithResponse Import up to 100 accounts per call.
+//
+// Imports app accounts and creates their internal IDs; importing an
+// account again creates no second ID. The request has one of two
+// shapes, never both: the newer AccountList (items with UserID and
+// optional Nick and FaceUrl; an account that already exists gets the
+// Nick and FaceUrl given, an upsert) or the older Accounts (UserIDs
+// only; the nickname and photo are then set with SetProfile). At
+// most 100 accounts per call either way. The answer lists the
+// accounts that failed in FailAccounts, with no reason per account;
+// the call is still ActionStatus OK. The client's method sends
+// AccountList; the older shape remains available through the
+// generic call.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/im_open_login_svc/multiaccount_import (the `ImportAccounts` operationId).
+func (c *ClientWithResponses) ImportAccountsWithResponse(ctx context.Context, body ImportAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*ImportAccountsHTTPResponse, error) {
+	rsp, err := c.ImportAccounts(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportAccountsHTTPResponse(rsp)
+}
+
+// GetOnlineStatusWithBodyWithResponse Query the login status of up to 500 accounts per call.
+//
+// Returns each account's status: Online (the app is in the
+// foreground), PushOnline (in the background, reachable by offline
+// push) or Offline. IsNeedDetail=1 adds the status per platform
+// (Detail). An account that cannot be queried is not in QueryResult
+// but in ErrorList with its code (70107: the account does not
+// exist); the call is still ActionStatus OK. The vendor's page names
+// the status field State, the SDKs read Status: both are accepted.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/openim/query_online_status (the `GetOnlineStatus` operationId).
+func (c *ClientWithResponses) GetOnlineStatusWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetOnlineStatusHTTPResponse, error) {
+	rsp, err := c.GetOnlineStatusWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOnlineStatusHTTPResponse(rsp)
+}
+
+// GetOnlineStatusWithResponse Query the login status of up to 500 accounts per call.
+//
+// Returns each account's status: Online (the app is in the
+// foreground), PushOnline (in the background, reachable by offline
+// push) or Offline. IsNeedDetail=1 adds the status per platform
+// (Detail). An account that cannot be queried is not in QueryResult
+// but in ErrorList with its code (70107: the account does not
+// exist); the call is still ActionStatus OK. The vendor's page names
+// the status field State, the SDKs read Status: both are accepted.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/openim/query_online_status (the `GetOnlineStatus` operationId).
+func (c *ClientWithResponses) GetOnlineStatusWithResponse(ctx context.Context, body GetOnlineStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*GetOnlineStatusHTTPResponse, error) {
+	rsp, err := c.GetOnlineStatus(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOnlineStatusHTTPResponse(rsp)
+}
+
+// GetProfilesWithBodyWithResponse Pull profile tags of accounts, friends or not.
+//
+// Returns, for each account in To_Account, the tags of TagList that
+// it has: standard (Tag_Profile_IM_*) and custom (Tag_Profile_Custom_*)
+// profile tags. The vendor recommends at most 100 accounts per call
+// (larger answers can fail). Every account of the request must have
+// been imported: one that has not fails the whole call, not just its
+// item (check accounts first with CheckAccounts).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/profile/portrait_get (the `GetProfiles` operationId).
+func (c *ClientWithResponses) GetProfilesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetProfilesHTTPResponse, error) {
+	rsp, err := c.GetProfilesWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetProfilesHTTPResponse(rsp)
+}
+
+// GetProfilesWithResponse Pull profile tags of accounts, friends or not.
+//
+// Returns, for each account in To_Account, the tags of TagList that
+// it has: standard (Tag_Profile_IM_*) and custom (Tag_Profile_Custom_*)
+// profile tags. The vendor recommends at most 100 accounts per call
+// (larger answers can fail). Every account of the request must have
+// been imported: one that has not fails the whole call, not just its
+// item (check accounts first with CheckAccounts).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/profile/portrait_get (the `GetProfiles` operationId).
+func (c *ClientWithResponses) GetProfilesWithResponse(ctx context.Context, body GetProfilesJSONRequestBody, reqEditors ...RequestEditorFn) (*GetProfilesHTTPResponse, error) {
+	rsp, err := c.GetProfiles(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetProfilesHTTPResponse(rsp)
+}
+
+// SetProfileWithBodyWithResponse Set standard and custom profile tags of one account.
+//
+// Sets the tags in ProfileItem on From_Account's profile: standard
+// tags (Tag_Profile_IM_*, each with its own type; see the document's
+// x-tim-tags) and custom tags (Tag_Profile_Custom_*, set up in the
+// console first). A value is a string (at most 500 bytes) or an
+// integer. Setting the same values again gives the same profile.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/profile/portrait_set (the `SetProfile` operationId).
+func (c *ClientWithResponses) SetProfileWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetProfileHTTPResponse, error) {
+	rsp, err := c.SetProfileWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetProfileHTTPResponse(rsp)
+}
+
+// SetProfileWithResponse Set standard and custom profile tags of one account.
+//
+// Sets the tags in ProfileItem on From_Account's profile: standard
+// tags (Tag_Profile_IM_*, each with its own type; see the document's
+// x-tim-tags) and custom tags (Tag_Profile_Custom_*, set up in the
+// console first). A value is a string (at most 500 bytes) or an
+// integer. Setting the same values again gives the same profile.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/profile/portrait_set (the `SetProfile` operationId).
+func (c *ClientWithResponses) SetProfileWithResponse(ctx context.Context, body SetProfileJSONRequestBody, reqEditors ...RequestEditorFn) (*SetProfileHTTPResponse, error) {
+	rsp, err := c.SetProfile(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetProfileHTTPResponse(rsp)
+}
+
+// BlockAccountsWithBodyWithResponse Add accounts to From_Account's blocklist.
+//
+// Adds up to 1000 accounts per call to From_Account's blocklist (a
+// blocklist holds at most 1000 accounts; beyond it an item gets
+// 30013). Blocking a friend removes the friendship both ways. While
+// either has blocked the other, neither can send the other a friend
+// request; if only A blocked B, A can still message B but B cannot
+// message A; if both blocked each other they cannot chat. Blocking an
+// account that is already blocked fails its item with 30001, so a
+// repeated call does not answer as the first did. Every item gets its
+// own ResultCode; failed items are listed in Fail_Account and the call
+// is still ActionStatus OK.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/black_list_add (the `BlockAccounts` operationId).
+func (c *ClientWithResponses) BlockAccountsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BlockAccountsHTTPResponse, error) {
+	rsp, err := c.BlockAccountsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBlockAccountsHTTPResponse(rsp)
+}
+
+// BlockAccountsWithResponse Add accounts to From_Account's blocklist.
+//
+// Adds up to 1000 accounts per call to From_Account's blocklist (a
+// blocklist holds at most 1000 accounts; beyond it an item gets
+// 30013). Blocking a friend removes the friendship both ways. While
+// either has blocked the other, neither can send the other a friend
+// request; if only A blocked B, A can still message B but B cannot
+// message A; if both blocked each other they cannot chat. Blocking an
+// account that is already blocked fails its item with 30001, so a
+// repeated call does not answer as the first did. Every item gets its
+// own ResultCode; failed items are listed in Fail_Account and the call
+// is still ActionStatus OK.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/black_list_add (the `BlockAccounts` operationId).
+func (c *ClientWithResponses) BlockAccountsWithResponse(ctx context.Context, body BlockAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*BlockAccountsHTTPResponse, error) {
+	rsp, err := c.BlockAccounts(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBlockAccountsHTTPResponse(rsp)
+}
+
+// CheckBlockedWithBodyWithResponse Check the blocklist relation between From_Account and each of up to 1000 accounts.
+//
+// Returns, for each account in To_Account, its blocklist Relation
+// with From_Account. CheckType BlackCheckResult_Type_Single looks at
+// From_Account's blocklist only (AWithB or NO);
+// BlackCheckResult_Type_Both looks at both (BothWay, AWithB, BWithA or
+// NO). Trap: "no relation" is BlackCheckResult_Type_NO, not
+// NoRelation as in friend_check; and a failed item still carries a
+// Relation (BlackCheckResult_Type_NO with ResultCode 30007 in the
+// vendor's sample): read ResultCode first. Failed items are listed in
+// Fail_Account; the call is still ActionStatus OK.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/black_list_check (the `CheckBlocked` operationId).
+func (c *ClientWithResponses) CheckBlockedWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CheckBlockedHTTPResponse, error) {
+	rsp, err := c.CheckBlockedWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCheckBlockedHTTPResponse(rsp)
+}
+
+// CheckBlockedWithResponse Check the blocklist relation between From_Account and each of up to 1000 accounts.
+//
+// Returns, for each account in To_Account, its blocklist Relation
+// with From_Account. CheckType BlackCheckResult_Type_Single looks at
+// From_Account's blocklist only (AWithB or NO);
+// BlackCheckResult_Type_Both looks at both (BothWay, AWithB, BWithA or
+// NO). Trap: "no relation" is BlackCheckResult_Type_NO, not
+// NoRelation as in friend_check; and a failed item still carries a
+// Relation (BlackCheckResult_Type_NO with ResultCode 30007 in the
+// vendor's sample): read ResultCode first. Failed items are listed in
+// Fail_Account; the call is still ActionStatus OK.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/black_list_check (the `CheckBlocked` operationId).
+func (c *ClientWithResponses) CheckBlockedWithResponse(ctx context.Context, body CheckBlockedJSONRequestBody, reqEditors ...RequestEditorFn) (*CheckBlockedHTTPResponse, error) {
+	rsp, err := c.CheckBlocked(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCheckBlockedHTTPResponse(rsp)
+}
+
+// UnblockAccountsWithBodyWithResponse Remove accounts from From_Account's blocklist.
+//
+// Removes up to 1000 accounts per call from From_Account's blocklist.
+// Removing an account that is not blocked fails its item with 30001,
+// so a repeated call does not answer as the first did. Every item gets
+// its own ResultCode; failed items are listed in Fail_Account and the
+// call is still ActionStatus OK.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/black_list_delete (the `UnblockAccounts` operationId).
+func (c *ClientWithResponses) UnblockAccountsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UnblockAccountsHTTPResponse, error) {
+	rsp, err := c.UnblockAccountsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnblockAccountsHTTPResponse(rsp)
+}
+
+// UnblockAccountsWithResponse Remove accounts from From_Account's blocklist.
+//
+// Removes up to 1000 accounts per call from From_Account's blocklist.
+// Removing an account that is not blocked fails its item with 30001,
+// so a repeated call does not answer as the first did. Every item gets
+// its own ResultCode; failed items are listed in Fail_Account and the
+// call is still ActionStatus OK.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/black_list_delete (the `UnblockAccounts` operationId).
+func (c *ClientWithResponses) UnblockAccountsWithResponse(ctx context.Context, body UnblockAccountsJSONRequestBody, reqEditors ...RequestEditorFn) (*UnblockAccountsHTTPResponse, error) {
+	rsp, err := c.UnblockAccounts(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnblockAccountsHTTPResponse(rsp)
+}
+
+// ListBlockedWithBodyWithResponse Pull From_Account's blocklist, page by page.
+//
+// Returns at most MaxLimited (1 to 1000) blocked accounts from
+// StartIndex on, each with the time it was blocked. StartIndex is 0
+// on the first call and the previous answer's StartIndex afterwards;
+// an answer with StartIndex 0 is the last page. LastSequence is
+// required; REST callers send 0. Trap: the answer's blocklist sequence
+// is spelled CurrentSequence in the newest page and the answer table,
+// CurruentSequence (sic) in the older pages' sample; both are
+// accepted, read whichever is present.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/black_list_get (the `ListBlocked` operationId).
+func (c *ClientWithResponses) ListBlockedWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ListBlockedHTTPResponse, error) {
+	rsp, err := c.ListBlockedWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListBlockedHTTPResponse(rsp)
+}
+
+// ListBlockedWithResponse Pull From_Account's blocklist, page by page.
+//
+// Returns at most MaxLimited (1 to 1000) blocked accounts from
+// StartIndex on, each with the time it was blocked. StartIndex is 0
+// on the first call and the previous answer's StartIndex afterwards;
+// an answer with StartIndex 0 is the last page. LastSequence is
+// required; REST callers send 0. Trap: the answer's blocklist sequence
+// is spelled CurrentSequence in the newest page and the answer table,
+// CurruentSequence (sic) in the older pages' sample; both are
+// accepted, read whichever is present.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/black_list_get (the `ListBlocked` operationId).
+func (c *ClientWithResponses) ListBlockedWithResponse(ctx context.Context, body ListBlockedJSONRequestBody, reqEditors ...RequestEditorFn) (*ListBlockedHTTPResponse, error) {
+	rsp, err := c.ListBlocked(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListBlockedHTTPResponse(rsp)
+}
+
+// AddFriendsWithBodyWithResponse Add friends to From_Account's friend list, one-way or two-way.
+//
+// Adds up to 1000 friends of From_Account per call. AddType
+// Add_Type_Both (the default) makes the friendship two-way,
+// Add_Type_Single one-way. ForceAddFlags 1 marks the call as an
+// admin force-add, 0 as a normal add; a normal add
+// follows To_Account's friend-request setting, so an item can end
+// with 30539 (request sent, waiting for approval) or a refusal
+// (30515, 30516, 30525). Unlike friend_import, GroupName is a
+// single list name: a friend can be put in only one list when added.
+// Every item gets its own ResultCode; failed items are listed in
+// Fail_Account and the call is still ActionStatus OK. Adding an
+// existing friend fails the item with 30001, so a repeated call does
+// not answer as the first did. Add one From_Account's friends one
+// batch after another: concurrent writes for the same account fail
+// with 30008.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/friend_add (the `AddFriends` operationId).
+func (c *ClientWithResponses) AddFriendsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddFriendsHTTPResponse, error) {
+	rsp, err := c.AddFriendsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddFriendsHTTPResponse(rsp)
+}
+
+// AddFriendsWithResponse Add friends to From_Account's friend list, one-way or two-way.
+//
+// Adds up to 1000 friends of From_Account per call. AddType
+// Add_Type_Both (the default) makes the friendship two-way,
+// Add_Type_Single one-way. ForceAddFlags 1 marks the call as an
+// admin force-add, 0 as a normal add; a normal add
+// follows To_Account's friend-request setting, so an item can end
+// with 30539 (request sent, waiting for approval) or a refusal
+// (30515, 30516, 30525). Unlike friend_import, GroupName is a
+// single list name: a friend can be put in only one list when added.
+// Every item gets its own ResultCode; failed items are listed in
+// Fail_Account and the call is still ActionStatus OK. Adding an
+// existing friend fails the item with 30001, so a repeated call does
+// not answer as the first did. Add one From_Account's friends one
+// batch after another: concurrent writes for the same account fail
+// with 30008.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/friend_add (the `AddFriends` operationId).
+func (c *ClientWithResponses) AddFriendsWithResponse(ctx context.Context, body AddFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*AddFriendsHTTPResponse, error) {
+	rsp, err := c.AddFriends(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddFriendsHTTPResponse(rsp)
+}
+
+// CheckFriendsWithBodyWithResponse Check the friend relation between From_Account and each of up to 1000 accounts.
+//
+// Returns, for each account in To_Account, its Relation with
+// From_Account. CheckType CheckResult_Type_Single looks at
+// From_Account's friend list only (AWithB or NoRelation);
+// CheckResult_Type_Both looks at both lists (BothWay, AWithB, BWithA
+// or NoRelation). Trap: a failed item still carries a Relation
+// (CheckResult_Type_NoRelation in the vendor's sample, with
+// ResultCode 30006): read ResultCode before Relation. Failed items
+// are listed in Fail_Account; the call is still ActionStatus OK.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/friend_check (the `CheckFriends` operationId).
+func (c *ClientWithResponses) CheckFriendsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CheckFriendsHTTPResponse, error) {
+	rsp, err := c.CheckFriendsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCheckFriendsHTTPResponse(rsp)
+}
+
+// CheckFriendsWithResponse Check the friend relation between From_Account and each of up to 1000 accounts.
+//
+// Returns, for each account in To_Account, its Relation with
+// From_Account. CheckType CheckResult_Type_Single looks at
+// From_Account's friend list only (AWithB or NoRelation);
+// CheckResult_Type_Both looks at both lists (BothWay, AWithB, BWithA
+// or NoRelation). Trap: a failed item still carries a Relation
+// (CheckResult_Type_NoRelation in the vendor's sample, with
+// ResultCode 30006): read ResultCode before Relation. Failed items
+// are listed in Fail_Account; the call is still ActionStatus OK.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/friend_check (the `CheckFriends` operationId).
+func (c *ClientWithResponses) CheckFriendsWithResponse(ctx context.Context, body CheckFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*CheckFriendsHTTPResponse, error) {
+	rsp, err := c.CheckFriends(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCheckFriendsHTTPResponse(rsp)
+}
+
+// DeleteFriendsWithBodyWithResponse Delete friends of From_Account, one-way or two-way.
+//
+// Deletes up to 1000 friends of From_Account per call.
+// DeleteType Delete_Type_Single removes To_Account from From_Account's
+// friend list only; Delete_Type_Both removes each from the other's.
+// Every item gets its own ResultCode (a non-friend fails with 30001 or
+// 31704), so a repeated call does not answer as the first did. Trap:
+// the vendor's successful sample answers ErrorInfo "0", not "": test
+// ActionStatus and ErrorCode, never ErrorInfo. The page's answer table
+// has no Fail_Account, but the field is accepted when sent.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/friend_delete (the `DeleteFriends` operationId).
+func (c *ClientWithResponses) DeleteFriendsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DeleteFriendsHTTPResponse, error) {
+	rsp, err := c.DeleteFriendsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteFriendsHTTPResponse(rsp)
+}
+
+// DeleteFriendsWithResponse Delete friends of From_Account, one-way or two-way.
+//
+// Deletes up to 1000 friends of From_Account per call.
+// DeleteType Delete_Type_Single removes To_Account from From_Account's
+// friend list only; Delete_Type_Both removes each from the other's.
+// Every item gets its own ResultCode (a non-friend fails with 30001 or
+// 31704), so a repeated call does not answer as the first did. Trap:
+// the vendor's successful sample answers ErrorInfo "0", not "": test
+// ActionStatus and ErrorCode, never ErrorInfo. The page's answer table
+// has no Fail_Account, but the field is accepted when sent.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/friend_delete (the `DeleteFriends` operationId).
+func (c *ClientWithResponses) DeleteFriendsWithResponse(ctx context.Context, body DeleteFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*DeleteFriendsHTTPResponse, error) {
+	rsp, err := c.DeleteFriends(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteFriendsHTTPResponse(rsp)
+}
+
+// DeleteAllFriendsWithBodyWithResponse Delete all friends of From_Account, with their standard and custom friend data.
+//
+// Clears From_Account's friend list: the standard and the custom
+// friend data. DeleteType is one-way (Delete_Type_Single) by default;
+// Delete_Type_Both also removes From_Account from each friend's list.
+// Repeating the call leaves the list empty, as the first did.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/friend_delete_all (the `DeleteAllFriends` operationId).
+func (c *ClientWithResponses) DeleteAllFriendsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DeleteAllFriendsHTTPResponse, error) {
+	rsp, err := c.DeleteAllFriendsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteAllFriendsHTTPResponse(rsp)
+}
+
+// DeleteAllFriendsWithResponse Delete all friends of From_Account, with their standard and custom friend data.
+//
+// Clears From_Account's friend list: the standard and the custom
+// friend data. DeleteType is one-way (Delete_Type_Single) by default;
+// Delete_Type_Both also removes From_Account from each friend's list.
+// Repeating the call leaves the list empty, as the first did.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/friend_delete_all (the `DeleteAllFriends` operationId).
+func (c *ClientWithResponses) DeleteAllFriendsWithResponse(ctx context.Context, body DeleteAllFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*DeleteAllFriendsHTTPResponse, error) {
+	rsp, err := c.DeleteAllFriends(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteAllFriendsHTTPResponse(rsp)
+}
+
+// ListFriendsWithBodyWithResponse Pull all friends of From_Account with their friend data, page by page.
+//
+// Returns a page of From_Account's friends, each with all its standard
+// and custom friend tags (no field selection, no profile data; use
+// friend_get_list for profiles). The service chooses the page size
+// (the newest page says up to 500 friends per page). StartIndex is 0
+// on the first call and the previous answer's NextStartIndex
+// afterwards; CompleteFlag 1 marks the last page. FriendNum is the
+// total number of friends. StandardSequence and CustomSequence are not
+// cursors: sent back with the value of an earlier answer, they make
+// the service leave out the standard (custom) friend data when it has
+// not changed since. The iterators therefore do not copy them into
+// later requests. The newest page no longer lists CustomSequence; it
+// stays optional in the request and the answer.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/friend_get (the `ListFriends` operationId).
+func (c *ClientWithResponses) ListFriendsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ListFriendsHTTPResponse, error) {
+	rsp, err := c.ListFriendsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListFriendsHTTPResponse(rsp)
+}
+
+// ListFriendsWithResponse Pull all friends of From_Account with their friend data, page by page.
+//
+// Returns a page of From_Account's friends, each with all its standard
+// and custom friend tags (no field selection, no profile data; use
+// friend_get_list for profiles). The service chooses the page size
+// (the newest page says up to 500 friends per page). StartIndex is 0
+// on the first call and the previous answer's NextStartIndex
+// afterwards; CompleteFlag 1 marks the last page. FriendNum is the
+// total number of friends. StandardSequence and CustomSequence are not
+// cursors: sent back with the value of an earlier answer, they make
+// the service leave out the standard (custom) friend data when it has
+// not changed since. The iterators therefore do not copy them into
+// later requests. The newest page no longer lists CustomSequence; it
+// stays optional in the request and the answer.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/friend_get (the `ListFriends` operationId).
+func (c *ClientWithResponses) ListFriendsWithResponse(ctx context.Context, body ListFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*ListFriendsHTTPResponse, error) {
+	rsp, err := c.ListFriends(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListFriendsHTTPResponse(rsp)
+}
+
 // GetFriendsWithBodyWithResponse Pull the data and profiles of specified friends.
 //
 // Returns, for each account in To_Account, the tags of TagList: profile
@@ -1329,6 +7059,138 @@ func (c *ClientWithResponses) ImportFriendsWithResponse(ctx context.Context, bod
 	return ParseImportFriendsHTTPResponse(rsp)
 }
 
+// UpdateFriendsWithBodyWithResponse Update the relationship chain data of From_Account's friends in batches.
+//
+// Sets, for up to 1000 friends of From_Account per call, the friend
+// tags of SnsItem: only the remark (Tag_SNS_IM_Remark), the friend
+// lists (Tag_SNS_IM_Group, an array of list names) and custom friend
+// tags (Tag_SNS_Custom_*) can be updated. A value is a string, an
+// integer or (Tag_SNS_IM_Group) an array of strings. An account that
+// is not a friend fails its item (30001). Every item gets its own
+// ResultCode; failed items are listed in Fail_Account and the call is
+// still ActionStatus OK. Update one From_Account's friends one batch
+// after another: concurrent writes for the same account fail with
+// 30008.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/friend_update (the `UpdateFriends` operationId).
+func (c *ClientWithResponses) UpdateFriendsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateFriendsHTTPResponse, error) {
+	rsp, err := c.UpdateFriendsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateFriendsHTTPResponse(rsp)
+}
+
+// UpdateFriendsWithResponse Update the relationship chain data of From_Account's friends in batches.
+//
+// Sets, for up to 1000 friends of From_Account per call, the friend
+// tags of SnsItem: only the remark (Tag_SNS_IM_Remark), the friend
+// lists (Tag_SNS_IM_Group, an array of list names) and custom friend
+// tags (Tag_SNS_Custom_*) can be updated. A value is a string, an
+// integer or (Tag_SNS_IM_Group) an array of strings. An account that
+// is not a friend fails its item (30001). Every item gets its own
+// ResultCode; failed items are listed in Fail_Account and the call is
+// still ActionStatus OK. Update one From_Account's friends one batch
+// after another: concurrent writes for the same account fail with
+// 30008.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/friend_update (the `UpdateFriends` operationId).
+func (c *ClientWithResponses) UpdateFriendsWithResponse(ctx context.Context, body UpdateFriendsJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateFriendsHTTPResponse, error) {
+	rsp, err := c.UpdateFriends(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateFriendsHTTPResponse(rsp)
+}
+
+// AddFriendListsWithBodyWithResponse Create friend lists for From_Account, optionally putting friends in them.
+//
+// Creates the friend lists (the vendor's "groups" of friends) named in
+// GroupName (at most 32 per call: a user has at most 32 lists) and,
+// when To_Account is given (at most 1000 accounts), puts those friends
+// in every new list. ResultItem and Fail_Account come only with
+// To_Account: an account that is not a friend fails its item (32216)
+// and the call is still ActionStatus OK. CurrentSequence is the
+// sequence of From_Account's friend lists after the call. The lists
+// exist after a first call, so a repeated call does not answer as the
+// first did.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/group_add (the `AddFriendLists` operationId).
+func (c *ClientWithResponses) AddFriendListsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddFriendListsHTTPResponse, error) {
+	rsp, err := c.AddFriendListsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddFriendListsHTTPResponse(rsp)
+}
+
+// AddFriendListsWithResponse Create friend lists for From_Account, optionally putting friends in them.
+//
+// Creates the friend lists (the vendor's "groups" of friends) named in
+// GroupName (at most 32 per call: a user has at most 32 lists) and,
+// when To_Account is given (at most 1000 accounts), puts those friends
+// in every new list. ResultItem and Fail_Account come only with
+// To_Account: an account that is not a friend fails its item (32216)
+// and the call is still ActionStatus OK. CurrentSequence is the
+// sequence of From_Account's friend lists after the call. The lists
+// exist after a first call, so a repeated call does not answer as the
+// first did.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/group_add (the `AddFriendLists` operationId).
+func (c *ClientWithResponses) AddFriendListsWithResponse(ctx context.Context, body AddFriendListsJSONRequestBody, reqEditors ...RequestEditorFn) (*AddFriendListsHTTPResponse, error) {
+	rsp, err := c.AddFriendLists(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddFriendListsHTTPResponse(rsp)
+}
+
+// DeleteFriendListsWithBodyWithResponse Delete friend lists of From_Account.
+//
+// Deletes the friend lists of From_Account named in GroupName (at most
+// 32 per call). CurrentSequence is the sequence of From_Account's
+// friend lists after the call. The lists are gone after a first call,
+// so a repeated call does not answer as the first did. Like
+// friend_delete, the vendor's successful sample answers ErrorInfo "0".
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/group_delete (the `DeleteFriendLists` operationId).
+func (c *ClientWithResponses) DeleteFriendListsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DeleteFriendListsHTTPResponse, error) {
+	rsp, err := c.DeleteFriendListsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteFriendListsHTTPResponse(rsp)
+}
+
+// DeleteFriendListsWithResponse Delete friend lists of From_Account.
+//
+// Deletes the friend lists of From_Account named in GroupName (at most
+// 32 per call). CurrentSequence is the sequence of From_Account's
+// friend lists after the call. The lists are gone after a first call,
+// so a repeated call does not answer as the first did. Like
+// friend_delete, the vendor's successful sample answers ErrorInfo "0".
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v4/sns/group_delete (the `DeleteFriendLists` operationId).
+func (c *ClientWithResponses) DeleteFriendListsWithResponse(ctx context.Context, body DeleteFriendListsJSONRequestBody, reqEditors ...RequestEditorFn) (*DeleteFriendListsHTTPResponse, error) {
+	rsp, err := c.DeleteFriendLists(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteFriendListsHTTPResponse(rsp)
+}
+
 // GetFriendListsWithBodyWithResponse Pull a user's friend lists, optionally with their members.
 //
 // Pulls the friend lists (the vendor's "groups" of friends) of
@@ -1391,6 +7253,448 @@ func ParseListGroupIDsHTTPResponse(rsp *http.Response) (*ListGroupIDsHTTPRespons
 	return response, nil
 }
 
+// ParseCheckAccountsHTTPResponse parses an HTTP response from a CheckAccountsWithResponse call
+func ParseCheckAccountsHTTPResponse(rsp *http.Response) (*CheckAccountsHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CheckAccountsHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CheckAccountsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteAccountsHTTPResponse parses an HTTP response from a DeleteAccountsWithResponse call
+func ParseDeleteAccountsHTTPResponse(rsp *http.Response) (*DeleteAccountsHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteAccountsHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DeleteAccountsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseImportAccountHTTPResponse parses an HTTP response from a ImportAccountWithResponse call
+func ParseImportAccountHTTPResponse(rsp *http.Response) (*ImportAccountHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ImportAccountHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ImportAccountResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseKickAccountHTTPResponse parses an HTTP response from a KickAccountWithResponse call
+func ParseKickAccountHTTPResponse(rsp *http.Response) (*KickAccountHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &KickAccountHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest KickAccountResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseImportAccountsHTTPResponse parses an HTTP response from a ImportAccountsWithResponse call
+func ParseImportAccountsHTTPResponse(rsp *http.Response) (*ImportAccountsHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ImportAccountsHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ImportAccountsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetOnlineStatusHTTPResponse parses an HTTP response from a GetOnlineStatusWithResponse call
+func ParseGetOnlineStatusHTTPResponse(rsp *http.Response) (*GetOnlineStatusHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOnlineStatusHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest GetOnlineStatusResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetProfilesHTTPResponse parses an HTTP response from a GetProfilesWithResponse call
+func ParseGetProfilesHTTPResponse(rsp *http.Response) (*GetProfilesHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetProfilesHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest GetProfilesResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSetProfileHTTPResponse parses an HTTP response from a SetProfileWithResponse call
+func ParseSetProfileHTTPResponse(rsp *http.Response) (*SetProfileHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetProfileHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SetProfileResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseBlockAccountsHTTPResponse parses an HTTP response from a BlockAccountsWithResponse call
+func ParseBlockAccountsHTTPResponse(rsp *http.Response) (*BlockAccountsHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BlockAccountsHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BlockAccountsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCheckBlockedHTTPResponse parses an HTTP response from a CheckBlockedWithResponse call
+func ParseCheckBlockedHTTPResponse(rsp *http.Response) (*CheckBlockedHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CheckBlockedHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CheckBlockedResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUnblockAccountsHTTPResponse parses an HTTP response from a UnblockAccountsWithResponse call
+func ParseUnblockAccountsHTTPResponse(rsp *http.Response) (*UnblockAccountsHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UnblockAccountsHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UnblockAccountsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListBlockedHTTPResponse parses an HTTP response from a ListBlockedWithResponse call
+func ParseListBlockedHTTPResponse(rsp *http.Response) (*ListBlockedHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListBlockedHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ListBlockedResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddFriendsHTTPResponse parses an HTTP response from a AddFriendsWithResponse call
+func ParseAddFriendsHTTPResponse(rsp *http.Response) (*AddFriendsHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddFriendsHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddFriendsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCheckFriendsHTTPResponse parses an HTTP response from a CheckFriendsWithResponse call
+func ParseCheckFriendsHTTPResponse(rsp *http.Response) (*CheckFriendsHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CheckFriendsHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CheckFriendsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteFriendsHTTPResponse parses an HTTP response from a DeleteFriendsWithResponse call
+func ParseDeleteFriendsHTTPResponse(rsp *http.Response) (*DeleteFriendsHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteFriendsHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DeleteFriendsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteAllFriendsHTTPResponse parses an HTTP response from a DeleteAllFriendsWithResponse call
+func ParseDeleteAllFriendsHTTPResponse(rsp *http.Response) (*DeleteAllFriendsHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteAllFriendsHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DeleteAllFriendsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseListFriendsHTTPResponse parses an HTTP response from a ListFriendsWithResponse call
+func ParseListFriendsHTTPResponse(rsp *http.Response) (*ListFriendsHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListFriendsHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ListFriendsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseGetFriendsHTTPResponse parses an HTTP response from a GetFriendsWithResponse call
 func ParseGetFriendsHTTPResponse(rsp *http.Response) (*GetFriendsHTTPResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -1443,6 +7747,84 @@ func ParseImportFriendsHTTPResponse(rsp *http.Response) (*ImportFriendsHTTPRespo
 	return response, nil
 }
 
+// ParseUpdateFriendsHTTPResponse parses an HTTP response from a UpdateFriendsWithResponse call
+func ParseUpdateFriendsHTTPResponse(rsp *http.Response) (*UpdateFriendsHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateFriendsHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UpdateFriendsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddFriendListsHTTPResponse parses an HTTP response from a AddFriendListsWithResponse call
+func ParseAddFriendListsHTTPResponse(rsp *http.Response) (*AddFriendListsHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddFriendListsHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddFriendListsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseDeleteFriendListsHTTPResponse parses an HTTP response from a DeleteFriendListsWithResponse call
+func ParseDeleteFriendListsHTTPResponse(rsp *http.Response) (*DeleteFriendListsHTTPResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteFriendListsHTTPResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DeleteFriendListsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseGetFriendListsHTTPResponse parses an HTTP response from a GetFriendListsWithResponse call
 func ParseGetFriendListsHTTPResponse(rsp *http.Response) (*GetFriendListsHTTPResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -1474,12 +7856,72 @@ type ServerInterface interface {
 	// ListGroupIDs Get the IDs of all groups in the app, page by page.
 	// (POST /v4/group_open_http_svc/get_appid_group_list)
 	ListGroupIDs(w http.ResponseWriter, r *http.Request)
+	// CheckAccounts Check whether up to 100 accounts per call are imported.
+	// (POST /v4/im_open_login_svc/account_check)
+	CheckAccounts(w http.ResponseWriter, r *http.Request)
+	// DeleteAccounts Delete up to 100 accounts per call, with all their data.
+	// (POST /v4/im_open_login_svc/account_delete)
+	DeleteAccounts(w http.ResponseWriter, r *http.Request)
+	// ImportAccount Import one account, with its nickname and profile photo.
+	// (POST /v4/im_open_login_svc/account_import)
+	ImportAccount(w http.ResponseWriter, r *http.Request)
+	// KickAccount Invalidate one account's login state.
+	// (POST /v4/im_open_login_svc/kick)
+	KickAccount(w http.ResponseWriter, r *http.Request)
+	// ImportAccounts Import up to 100 accounts per call.
+	// (POST /v4/im_open_login_svc/multiaccount_import)
+	ImportAccounts(w http.ResponseWriter, r *http.Request)
+	// GetOnlineStatus Query the login status of up to 500 accounts per call.
+	// (POST /v4/openim/query_online_status)
+	GetOnlineStatus(w http.ResponseWriter, r *http.Request)
+	// GetProfiles Pull profile tags of accounts, friends or not.
+	// (POST /v4/profile/portrait_get)
+	GetProfiles(w http.ResponseWriter, r *http.Request)
+	// SetProfile Set standard and custom profile tags of one account.
+	// (POST /v4/profile/portrait_set)
+	SetProfile(w http.ResponseWriter, r *http.Request)
+	// BlockAccounts Add accounts to From_Account's blocklist.
+	// (POST /v4/sns/black_list_add)
+	BlockAccounts(w http.ResponseWriter, r *http.Request)
+	// CheckBlocked Check the blocklist relation between From_Account and each of up to 1000 accounts.
+	// (POST /v4/sns/black_list_check)
+	CheckBlocked(w http.ResponseWriter, r *http.Request)
+	// UnblockAccounts Remove accounts from From_Account's blocklist.
+	// (POST /v4/sns/black_list_delete)
+	UnblockAccounts(w http.ResponseWriter, r *http.Request)
+	// ListBlocked Pull From_Account's blocklist, page by page.
+	// (POST /v4/sns/black_list_get)
+	ListBlocked(w http.ResponseWriter, r *http.Request)
+	// AddFriends Add friends to From_Account's friend list, one-way or two-way.
+	// (POST /v4/sns/friend_add)
+	AddFriends(w http.ResponseWriter, r *http.Request)
+	// CheckFriends Check the friend relation between From_Account and each of up to 1000 accounts.
+	// (POST /v4/sns/friend_check)
+	CheckFriends(w http.ResponseWriter, r *http.Request)
+	// DeleteFriends Delete friends of From_Account, one-way or two-way.
+	// (POST /v4/sns/friend_delete)
+	DeleteFriends(w http.ResponseWriter, r *http.Request)
+	// DeleteAllFriends Delete all friends of From_Account, with their standard and custom friend data.
+	// (POST /v4/sns/friend_delete_all)
+	DeleteAllFriends(w http.ResponseWriter, r *http.Request)
+	// ListFriends Pull all friends of From_Account with their friend data, page by page.
+	// (POST /v4/sns/friend_get)
+	ListFriends(w http.ResponseWriter, r *http.Request)
 	// GetFriends Pull the data and profiles of specified friends.
 	// (POST /v4/sns/friend_get_list)
 	GetFriends(w http.ResponseWriter, r *http.Request)
 	// ImportFriends Import one-way friends of From_Account in batches.
 	// (POST /v4/sns/friend_import)
 	ImportFriends(w http.ResponseWriter, r *http.Request)
+	// UpdateFriends Update the relationship chain data of From_Account's friends in batches.
+	// (POST /v4/sns/friend_update)
+	UpdateFriends(w http.ResponseWriter, r *http.Request)
+	// AddFriendLists Create friend lists for From_Account, optionally putting friends in them.
+	// (POST /v4/sns/group_add)
+	AddFriendLists(w http.ResponseWriter, r *http.Request)
+	// DeleteFriendLists Delete friend lists of From_Account.
+	// (POST /v4/sns/group_delete)
+	DeleteFriendLists(w http.ResponseWriter, r *http.Request)
 	// GetFriendLists Pull a user's friend lists, optionally with their members.
 	// (POST /v4/sns/group_get)
 	GetFriendLists(w http.ResponseWriter, r *http.Request)
@@ -1508,6 +7950,244 @@ func (siw *ServerInterfaceWrapper) ListGroupIDs(w http.ResponseWriter, r *http.R
 	handler.ServeHTTP(w, r)
 }
 
+// CheckAccounts operation middleware
+func (siw *ServerInterfaceWrapper) CheckAccounts(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CheckAccounts(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteAccounts operation middleware
+func (siw *ServerInterfaceWrapper) DeleteAccounts(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteAccounts(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ImportAccount operation middleware
+func (siw *ServerInterfaceWrapper) ImportAccount(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ImportAccount(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// KickAccount operation middleware
+func (siw *ServerInterfaceWrapper) KickAccount(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.KickAccount(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ImportAccounts operation middleware
+func (siw *ServerInterfaceWrapper) ImportAccounts(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ImportAccounts(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetOnlineStatus operation middleware
+func (siw *ServerInterfaceWrapper) GetOnlineStatus(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetOnlineStatus(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetProfiles operation middleware
+func (siw *ServerInterfaceWrapper) GetProfiles(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetProfiles(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// SetProfile operation middleware
+func (siw *ServerInterfaceWrapper) SetProfile(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.SetProfile(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// BlockAccounts operation middleware
+func (siw *ServerInterfaceWrapper) BlockAccounts(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.BlockAccounts(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CheckBlocked operation middleware
+func (siw *ServerInterfaceWrapper) CheckBlocked(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CheckBlocked(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UnblockAccounts operation middleware
+func (siw *ServerInterfaceWrapper) UnblockAccounts(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UnblockAccounts(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListBlocked operation middleware
+func (siw *ServerInterfaceWrapper) ListBlocked(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListBlocked(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AddFriends operation middleware
+func (siw *ServerInterfaceWrapper) AddFriends(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AddFriends(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CheckFriends operation middleware
+func (siw *ServerInterfaceWrapper) CheckFriends(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CheckFriends(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteFriends operation middleware
+func (siw *ServerInterfaceWrapper) DeleteFriends(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteFriends(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteAllFriends operation middleware
+func (siw *ServerInterfaceWrapper) DeleteAllFriends(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteAllFriends(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListFriends operation middleware
+func (siw *ServerInterfaceWrapper) ListFriends(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListFriends(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetFriends operation middleware
 func (siw *ServerInterfaceWrapper) GetFriends(w http.ResponseWriter, r *http.Request) {
 
@@ -1527,6 +8207,48 @@ func (siw *ServerInterfaceWrapper) ImportFriends(w http.ResponseWriter, r *http.
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ImportFriends(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateFriends operation middleware
+func (siw *ServerInterfaceWrapper) UpdateFriends(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateFriends(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// AddFriendLists operation middleware
+func (siw *ServerInterfaceWrapper) AddFriendLists(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.AddFriendLists(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DeleteFriendLists operation middleware
+func (siw *ServerInterfaceWrapper) DeleteFriendLists(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DeleteFriendLists(w, r)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -1674,6 +8396,26 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/sns/friend_get_list", wrapper.GetFriends)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/group_open_http_svc/get_appid_group_list", wrapper.ListGroupIDs)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/sns/friend_import", wrapper.ImportFriends)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/im_open_login_svc/account_import", wrapper.ImportAccount)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/im_open_login_svc/multiaccount_import", wrapper.ImportAccounts)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/im_open_login_svc/account_delete", wrapper.DeleteAccounts)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/im_open_login_svc/account_check", wrapper.CheckAccounts)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/im_open_login_svc/kick", wrapper.KickAccount)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/openim/query_online_status", wrapper.GetOnlineStatus)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/profile/portrait_set", wrapper.SetProfile)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/profile/portrait_get", wrapper.GetProfiles)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/sns/friend_add", wrapper.AddFriends)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/sns/friend_update", wrapper.UpdateFriends)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/sns/friend_delete", wrapper.DeleteFriends)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/sns/friend_delete_all", wrapper.DeleteAllFriends)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/sns/friend_check", wrapper.CheckFriends)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/sns/friend_get", wrapper.ListFriends)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/sns/black_list_add", wrapper.BlockAccounts)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/sns/black_list_delete", wrapper.UnblockAccounts)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/sns/black_list_get", wrapper.ListBlocked)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/sns/black_list_check", wrapper.CheckBlocked)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/sns/group_add", wrapper.AddFriendLists)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v4/sns/group_delete", wrapper.DeleteFriendLists)
 
 	return m
 }
@@ -1689,6 +8431,380 @@ type ListGroupIDsResponseObject interface {
 type ListGroupIDs200JSONResponse ListGroupIDsResponse
 
 func (response ListGroupIDs200JSONResponse) VisitListGroupIDsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckAccountsRequestObject struct {
+	Body *CheckAccountsJSONRequestBody
+}
+
+type CheckAccountsResponseObject interface {
+	VisitCheckAccountsResponse(w http.ResponseWriter) error
+}
+
+type CheckAccounts200JSONResponse CheckAccountsResponse
+
+func (response CheckAccounts200JSONResponse) VisitCheckAccountsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAccountsRequestObject struct {
+	Body *DeleteAccountsJSONRequestBody
+}
+
+type DeleteAccountsResponseObject interface {
+	VisitDeleteAccountsResponse(w http.ResponseWriter) error
+}
+
+type DeleteAccounts200JSONResponse DeleteAccountsResponse
+
+func (response DeleteAccounts200JSONResponse) VisitDeleteAccountsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportAccountRequestObject struct {
+	Body *ImportAccountJSONRequestBody
+}
+
+type ImportAccountResponseObject interface {
+	VisitImportAccountResponse(w http.ResponseWriter) error
+}
+
+type ImportAccount200JSONResponse ImportAccountResponse
+
+func (response ImportAccount200JSONResponse) VisitImportAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KickAccountRequestObject struct {
+	Body *KickAccountJSONRequestBody
+}
+
+type KickAccountResponseObject interface {
+	VisitKickAccountResponse(w http.ResponseWriter) error
+}
+
+type KickAccount200JSONResponse KickAccountResponse
+
+func (response KickAccount200JSONResponse) VisitKickAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportAccountsRequestObject struct {
+	Body *ImportAccountsJSONRequestBody
+}
+
+type ImportAccountsResponseObject interface {
+	VisitImportAccountsResponse(w http.ResponseWriter) error
+}
+
+type ImportAccounts200JSONResponse ImportAccountsResponse
+
+func (response ImportAccounts200JSONResponse) VisitImportAccountsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOnlineStatusRequestObject struct {
+	Body *GetOnlineStatusJSONRequestBody
+}
+
+type GetOnlineStatusResponseObject interface {
+	VisitGetOnlineStatusResponse(w http.ResponseWriter) error
+}
+
+type GetOnlineStatus200JSONResponse GetOnlineStatusResponse
+
+func (response GetOnlineStatus200JSONResponse) VisitGetOnlineStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProfilesRequestObject struct {
+	Body *GetProfilesJSONRequestBody
+}
+
+type GetProfilesResponseObject interface {
+	VisitGetProfilesResponse(w http.ResponseWriter) error
+}
+
+type GetProfiles200JSONResponse GetProfilesResponse
+
+func (response GetProfiles200JSONResponse) VisitGetProfilesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetProfileRequestObject struct {
+	Body *SetProfileJSONRequestBody
+}
+
+type SetProfileResponseObject interface {
+	VisitSetProfileResponse(w http.ResponseWriter) error
+}
+
+type SetProfile200JSONResponse SetProfileResponse
+
+func (response SetProfile200JSONResponse) VisitSetProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type BlockAccountsRequestObject struct {
+	Body *BlockAccountsJSONRequestBody
+}
+
+type BlockAccountsResponseObject interface {
+	VisitBlockAccountsResponse(w http.ResponseWriter) error
+}
+
+type BlockAccounts200JSONResponse BlockAccountsResponse
+
+func (response BlockAccounts200JSONResponse) VisitBlockAccountsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckBlockedRequestObject struct {
+	Body *CheckBlockedJSONRequestBody
+}
+
+type CheckBlockedResponseObject interface {
+	VisitCheckBlockedResponse(w http.ResponseWriter) error
+}
+
+type CheckBlocked200JSONResponse CheckBlockedResponse
+
+func (response CheckBlocked200JSONResponse) VisitCheckBlockedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnblockAccountsRequestObject struct {
+	Body *UnblockAccountsJSONRequestBody
+}
+
+type UnblockAccountsResponseObject interface {
+	VisitUnblockAccountsResponse(w http.ResponseWriter) error
+}
+
+type UnblockAccounts200JSONResponse UnblockAccountsResponse
+
+func (response UnblockAccounts200JSONResponse) VisitUnblockAccountsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBlockedRequestObject struct {
+	Body *ListBlockedJSONRequestBody
+}
+
+type ListBlockedResponseObject interface {
+	VisitListBlockedResponse(w http.ResponseWriter) error
+}
+
+type ListBlocked200JSONResponse ListBlockedResponse
+
+func (response ListBlocked200JSONResponse) VisitListBlockedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddFriendsRequestObject struct {
+	Body *AddFriendsJSONRequestBody
+}
+
+type AddFriendsResponseObject interface {
+	VisitAddFriendsResponse(w http.ResponseWriter) error
+}
+
+type AddFriends200JSONResponse AddFriendsResponse
+
+func (response AddFriends200JSONResponse) VisitAddFriendsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckFriendsRequestObject struct {
+	Body *CheckFriendsJSONRequestBody
+}
+
+type CheckFriendsResponseObject interface {
+	VisitCheckFriendsResponse(w http.ResponseWriter) error
+}
+
+type CheckFriends200JSONResponse CheckFriendsResponse
+
+func (response CheckFriends200JSONResponse) VisitCheckFriendsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFriendsRequestObject struct {
+	Body *DeleteFriendsJSONRequestBody
+}
+
+type DeleteFriendsResponseObject interface {
+	VisitDeleteFriendsResponse(w http.ResponseWriter) error
+}
+
+type DeleteFriends200JSONResponse DeleteFriendsResponse
+
+func (response DeleteFriends200JSONResponse) VisitDeleteFriendsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAllFriendsRequestObject struct {
+	Body *DeleteAllFriendsJSONRequestBody
+}
+
+type DeleteAllFriendsResponseObject interface {
+	VisitDeleteAllFriendsResponse(w http.ResponseWriter) error
+}
+
+type DeleteAllFriends200JSONResponse DeleteAllFriendsResponse
+
+func (response DeleteAllFriends200JSONResponse) VisitDeleteAllFriendsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFriendsRequestObject struct {
+	Body *ListFriendsJSONRequestBody
+}
+
+type ListFriendsResponseObject interface {
+	VisitListFriendsResponse(w http.ResponseWriter) error
+}
+
+type ListFriends200JSONResponse ListFriendsResponse
+
+func (response ListFriends200JSONResponse) VisitListFriendsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -1744,6 +8860,72 @@ func (response ImportFriends200JSONResponse) VisitImportFriendsResponse(w http.R
 	return err
 }
 
+type UpdateFriendsRequestObject struct {
+	Body *UpdateFriendsJSONRequestBody
+}
+
+type UpdateFriendsResponseObject interface {
+	VisitUpdateFriendsResponse(w http.ResponseWriter) error
+}
+
+type UpdateFriends200JSONResponse UpdateFriendsResponse
+
+func (response UpdateFriends200JSONResponse) VisitUpdateFriendsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddFriendListsRequestObject struct {
+	Body *AddFriendListsJSONRequestBody
+}
+
+type AddFriendListsResponseObject interface {
+	VisitAddFriendListsResponse(w http.ResponseWriter) error
+}
+
+type AddFriendLists200JSONResponse AddFriendListsResponse
+
+func (response AddFriendLists200JSONResponse) VisitAddFriendListsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteFriendListsRequestObject struct {
+	Body *DeleteFriendListsJSONRequestBody
+}
+
+type DeleteFriendListsResponseObject interface {
+	VisitDeleteFriendListsResponse(w http.ResponseWriter) error
+}
+
+type DeleteFriendLists200JSONResponse DeleteFriendListsResponse
+
+func (response DeleteFriendLists200JSONResponse) VisitDeleteFriendListsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetFriendListsRequestObject struct {
 	Body *GetFriendListsJSONRequestBody
 }
@@ -1771,12 +8953,72 @@ type StrictServerInterface interface {
 	// ListGroupIDs Get the IDs of all groups in the app, page by page.
 	// (POST /v4/group_open_http_svc/get_appid_group_list)
 	ListGroupIDs(ctx context.Context, request ListGroupIDsRequestObject) (ListGroupIDsResponseObject, error)
+	// CheckAccounts Check whether up to 100 accounts per call are imported.
+	// (POST /v4/im_open_login_svc/account_check)
+	CheckAccounts(ctx context.Context, request CheckAccountsRequestObject) (CheckAccountsResponseObject, error)
+	// DeleteAccounts Delete up to 100 accounts per call, with all their data.
+	// (POST /v4/im_open_login_svc/account_delete)
+	DeleteAccounts(ctx context.Context, request DeleteAccountsRequestObject) (DeleteAccountsResponseObject, error)
+	// ImportAccount Import one account, with its nickname and profile photo.
+	// (POST /v4/im_open_login_svc/account_import)
+	ImportAccount(ctx context.Context, request ImportAccountRequestObject) (ImportAccountResponseObject, error)
+	// KickAccount Invalidate one account's login state.
+	// (POST /v4/im_open_login_svc/kick)
+	KickAccount(ctx context.Context, request KickAccountRequestObject) (KickAccountResponseObject, error)
+	// ImportAccounts Import up to 100 accounts per call.
+	// (POST /v4/im_open_login_svc/multiaccount_import)
+	ImportAccounts(ctx context.Context, request ImportAccountsRequestObject) (ImportAccountsResponseObject, error)
+	// GetOnlineStatus Query the login status of up to 500 accounts per call.
+	// (POST /v4/openim/query_online_status)
+	GetOnlineStatus(ctx context.Context, request GetOnlineStatusRequestObject) (GetOnlineStatusResponseObject, error)
+	// GetProfiles Pull profile tags of accounts, friends or not.
+	// (POST /v4/profile/portrait_get)
+	GetProfiles(ctx context.Context, request GetProfilesRequestObject) (GetProfilesResponseObject, error)
+	// SetProfile Set standard and custom profile tags of one account.
+	// (POST /v4/profile/portrait_set)
+	SetProfile(ctx context.Context, request SetProfileRequestObject) (SetProfileResponseObject, error)
+	// BlockAccounts Add accounts to From_Account's blocklist.
+	// (POST /v4/sns/black_list_add)
+	BlockAccounts(ctx context.Context, request BlockAccountsRequestObject) (BlockAccountsResponseObject, error)
+	// CheckBlocked Check the blocklist relation between From_Account and each of up to 1000 accounts.
+	// (POST /v4/sns/black_list_check)
+	CheckBlocked(ctx context.Context, request CheckBlockedRequestObject) (CheckBlockedResponseObject, error)
+	// UnblockAccounts Remove accounts from From_Account's blocklist.
+	// (POST /v4/sns/black_list_delete)
+	UnblockAccounts(ctx context.Context, request UnblockAccountsRequestObject) (UnblockAccountsResponseObject, error)
+	// ListBlocked Pull From_Account's blocklist, page by page.
+	// (POST /v4/sns/black_list_get)
+	ListBlocked(ctx context.Context, request ListBlockedRequestObject) (ListBlockedResponseObject, error)
+	// AddFriends Add friends to From_Account's friend list, one-way or two-way.
+	// (POST /v4/sns/friend_add)
+	AddFriends(ctx context.Context, request AddFriendsRequestObject) (AddFriendsResponseObject, error)
+	// CheckFriends Check the friend relation between From_Account and each of up to 1000 accounts.
+	// (POST /v4/sns/friend_check)
+	CheckFriends(ctx context.Context, request CheckFriendsRequestObject) (CheckFriendsResponseObject, error)
+	// DeleteFriends Delete friends of From_Account, one-way or two-way.
+	// (POST /v4/sns/friend_delete)
+	DeleteFriends(ctx context.Context, request DeleteFriendsRequestObject) (DeleteFriendsResponseObject, error)
+	// DeleteAllFriends Delete all friends of From_Account, with their standard and custom friend data.
+	// (POST /v4/sns/friend_delete_all)
+	DeleteAllFriends(ctx context.Context, request DeleteAllFriendsRequestObject) (DeleteAllFriendsResponseObject, error)
+	// ListFriends Pull all friends of From_Account with their friend data, page by page.
+	// (POST /v4/sns/friend_get)
+	ListFriends(ctx context.Context, request ListFriendsRequestObject) (ListFriendsResponseObject, error)
 	// GetFriends Pull the data and profiles of specified friends.
 	// (POST /v4/sns/friend_get_list)
 	GetFriends(ctx context.Context, request GetFriendsRequestObject) (GetFriendsResponseObject, error)
 	// ImportFriends Import one-way friends of From_Account in batches.
 	// (POST /v4/sns/friend_import)
 	ImportFriends(ctx context.Context, request ImportFriendsRequestObject) (ImportFriendsResponseObject, error)
+	// UpdateFriends Update the relationship chain data of From_Account's friends in batches.
+	// (POST /v4/sns/friend_update)
+	UpdateFriends(ctx context.Context, request UpdateFriendsRequestObject) (UpdateFriendsResponseObject, error)
+	// AddFriendLists Create friend lists for From_Account, optionally putting friends in them.
+	// (POST /v4/sns/group_add)
+	AddFriendLists(ctx context.Context, request AddFriendListsRequestObject) (AddFriendListsResponseObject, error)
+	// DeleteFriendLists Delete friend lists of From_Account.
+	// (POST /v4/sns/group_delete)
+	DeleteFriendLists(ctx context.Context, request DeleteFriendListsRequestObject) (DeleteFriendListsResponseObject, error)
 	// GetFriendLists Pull a user's friend lists, optionally with their members.
 	// (POST /v4/sns/group_get)
 	GetFriendLists(ctx context.Context, request GetFriendListsRequestObject) (GetFriendListsResponseObject, error)
@@ -1852,6 +9094,533 @@ func (sh *strictHandler) ListGroupIDs(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// CheckAccounts operation middleware
+func (sh *strictHandler) CheckAccounts(w http.ResponseWriter, r *http.Request) {
+	var request CheckAccountsRequestObject
+
+	var body CheckAccountsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CheckAccounts(ctx, request.(CheckAccountsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CheckAccounts")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CheckAccountsResponseObject); ok {
+		if err := validResponse.VisitCheckAccountsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteAccounts operation middleware
+func (sh *strictHandler) DeleteAccounts(w http.ResponseWriter, r *http.Request) {
+	var request DeleteAccountsRequestObject
+
+	var body DeleteAccountsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteAccounts(ctx, request.(DeleteAccountsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteAccounts")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteAccountsResponseObject); ok {
+		if err := validResponse.VisitDeleteAccountsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ImportAccount operation middleware
+func (sh *strictHandler) ImportAccount(w http.ResponseWriter, r *http.Request) {
+	var request ImportAccountRequestObject
+
+	var body ImportAccountJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ImportAccount(ctx, request.(ImportAccountRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ImportAccount")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ImportAccountResponseObject); ok {
+		if err := validResponse.VisitImportAccountResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// KickAccount operation middleware
+func (sh *strictHandler) KickAccount(w http.ResponseWriter, r *http.Request) {
+	var request KickAccountRequestObject
+
+	var body KickAccountJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.KickAccount(ctx, request.(KickAccountRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "KickAccount")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(KickAccountResponseObject); ok {
+		if err := validResponse.VisitKickAccountResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ImportAccounts operation middleware
+func (sh *strictHandler) ImportAccounts(w http.ResponseWriter, r *http.Request) {
+	var request ImportAccountsRequestObject
+
+	var body ImportAccountsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ImportAccounts(ctx, request.(ImportAccountsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ImportAccounts")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ImportAccountsResponseObject); ok {
+		if err := validResponse.VisitImportAccountsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetOnlineStatus operation middleware
+func (sh *strictHandler) GetOnlineStatus(w http.ResponseWriter, r *http.Request) {
+	var request GetOnlineStatusRequestObject
+
+	var body GetOnlineStatusJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetOnlineStatus(ctx, request.(GetOnlineStatusRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetOnlineStatus")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetOnlineStatusResponseObject); ok {
+		if err := validResponse.VisitGetOnlineStatusResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetProfiles operation middleware
+func (sh *strictHandler) GetProfiles(w http.ResponseWriter, r *http.Request) {
+	var request GetProfilesRequestObject
+
+	var body GetProfilesJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetProfiles(ctx, request.(GetProfilesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetProfiles")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetProfilesResponseObject); ok {
+		if err := validResponse.VisitGetProfilesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SetProfile operation middleware
+func (sh *strictHandler) SetProfile(w http.ResponseWriter, r *http.Request) {
+	var request SetProfileRequestObject
+
+	var body SetProfileJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.SetProfile(ctx, request.(SetProfileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetProfile")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(SetProfileResponseObject); ok {
+		if err := validResponse.VisitSetProfileResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// BlockAccounts operation middleware
+func (sh *strictHandler) BlockAccounts(w http.ResponseWriter, r *http.Request) {
+	var request BlockAccountsRequestObject
+
+	var body BlockAccountsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.BlockAccounts(ctx, request.(BlockAccountsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "BlockAccounts")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(BlockAccountsResponseObject); ok {
+		if err := validResponse.VisitBlockAccountsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CheckBlocked operation middleware
+func (sh *strictHandler) CheckBlocked(w http.ResponseWriter, r *http.Request) {
+	var request CheckBlockedRequestObject
+
+	var body CheckBlockedJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CheckBlocked(ctx, request.(CheckBlockedRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CheckBlocked")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CheckBlockedResponseObject); ok {
+		if err := validResponse.VisitCheckBlockedResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UnblockAccounts operation middleware
+func (sh *strictHandler) UnblockAccounts(w http.ResponseWriter, r *http.Request) {
+	var request UnblockAccountsRequestObject
+
+	var body UnblockAccountsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UnblockAccounts(ctx, request.(UnblockAccountsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnblockAccounts")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UnblockAccountsResponseObject); ok {
+		if err := validResponse.VisitUnblockAccountsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListBlocked operation middleware
+func (sh *strictHandler) ListBlocked(w http.ResponseWriter, r *http.Request) {
+	var request ListBlockedRequestObject
+
+	var body ListBlockedJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListBlocked(ctx, request.(ListBlockedRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListBlocked")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListBlockedResponseObject); ok {
+		if err := validResponse.VisitListBlockedResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AddFriends operation middleware
+func (sh *strictHandler) AddFriends(w http.ResponseWriter, r *http.Request) {
+	var request AddFriendsRequestObject
+
+	var body AddFriendsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AddFriends(ctx, request.(AddFriendsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddFriends")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AddFriendsResponseObject); ok {
+		if err := validResponse.VisitAddFriendsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CheckFriends operation middleware
+func (sh *strictHandler) CheckFriends(w http.ResponseWriter, r *http.Request) {
+	var request CheckFriendsRequestObject
+
+	var body CheckFriendsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CheckFriends(ctx, request.(CheckFriendsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CheckFriends")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CheckFriendsResponseObject); ok {
+		if err := validResponse.VisitCheckFriendsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteFriends operation middleware
+func (sh *strictHandler) DeleteFriends(w http.ResponseWriter, r *http.Request) {
+	var request DeleteFriendsRequestObject
+
+	var body DeleteFriendsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteFriends(ctx, request.(DeleteFriendsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteFriends")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteFriendsResponseObject); ok {
+		if err := validResponse.VisitDeleteFriendsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteAllFriends operation middleware
+func (sh *strictHandler) DeleteAllFriends(w http.ResponseWriter, r *http.Request) {
+	var request DeleteAllFriendsRequestObject
+
+	var body DeleteAllFriendsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteAllFriends(ctx, request.(DeleteAllFriendsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteAllFriends")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteAllFriendsResponseObject); ok {
+		if err := validResponse.VisitDeleteAllFriendsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListFriends operation middleware
+func (sh *strictHandler) ListFriends(w http.ResponseWriter, r *http.Request) {
+	var request ListFriendsRequestObject
+
+	var body ListFriendsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListFriends(ctx, request.(ListFriendsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListFriends")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListFriendsResponseObject); ok {
+		if err := validResponse.VisitListFriendsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetFriends operation middleware
 func (sh *strictHandler) GetFriends(w http.ResponseWriter, r *http.Request) {
 	var request GetFriendsRequestObject
@@ -1907,6 +9676,99 @@ func (sh *strictHandler) ImportFriends(w http.ResponseWriter, r *http.Request) {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(ImportFriendsResponseObject); ok {
 		if err := validResponse.VisitImportFriendsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateFriends operation middleware
+func (sh *strictHandler) UpdateFriends(w http.ResponseWriter, r *http.Request) {
+	var request UpdateFriendsRequestObject
+
+	var body UpdateFriendsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateFriends(ctx, request.(UpdateFriendsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateFriends")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateFriendsResponseObject); ok {
+		if err := validResponse.VisitUpdateFriendsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AddFriendLists operation middleware
+func (sh *strictHandler) AddFriendLists(w http.ResponseWriter, r *http.Request) {
+	var request AddFriendListsRequestObject
+
+	var body AddFriendListsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.AddFriendLists(ctx, request.(AddFriendListsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddFriendLists")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(AddFriendListsResponseObject); ok {
+		if err := validResponse.VisitAddFriendListsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteFriendLists operation middleware
+func (sh *strictHandler) DeleteFriendLists(w http.ResponseWriter, r *http.Request) {
+	var request DeleteFriendListsRequestObject
+
+	var body DeleteFriendListsJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteFriendLists(ctx, request.(DeleteFriendListsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteFriendLists")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DeleteFriendListsResponseObject); ok {
+		if err := validResponse.VisitDeleteFriendListsResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

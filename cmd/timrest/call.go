@@ -398,6 +398,8 @@ type batchOutput struct {
 type pagingOutput struct {
 	Cursor string `json:"cursor"`
 	Next   string `json:"next"`
+	Done   string `json:"done"`           // zero: next is 0 on the last page; flag: flag is not 0 there
+	Flag   string `json:"flag,omitempty"` // with done flag
 	Items  string `json:"items"`
 }
 
@@ -413,7 +415,7 @@ func printOperations(w io.Writer, format string) error {
 				o.Batch = &batchOutput{Items: b.Items, Max: b.Max, Account: b.Account}
 			}
 			if p := op.Paging; p != nil {
-				o.Paging = &pagingOutput{Cursor: p.Cursor, Next: p.Next, Items: p.Items}
+				o.Paging = &pagingOutput{Cursor: p.Cursor, Next: p.Next, Done: string(p.Done), Flag: p.Flag, Items: p.Items}
 			}
 			out = append(out, o)
 		}
@@ -435,8 +437,13 @@ func operationKind(op *spec.Operation) string {
 	if b := op.Batch; b != nil {
 		parts = append(parts, fmt.Sprintf("batch of %d %s", b.Max, b.Items))
 	}
-	if op.Paging != nil {
-		parts = append(parts, "paged")
+	if p := op.Paging; p != nil {
+		switch p.Done {
+		case spec.DoneFlag:
+			parts = append(parts, "paged until "+p.Flag+" is not 0")
+		default:
+			parts = append(parts, "paged until "+p.Next+" is 0")
+		}
 	}
 	if op.Idempotent {
 		parts = append(parts, "idempotent")

@@ -58,7 +58,7 @@ type batch struct {
 // batchDone is a batch's outcome.
 type batchDone struct {
 	b   *batch
-	res *timrest.BatchResult[api.ImportResult]
+	res *timrest.BatchResult[api.FriendResult]
 	err error
 }
 

@@ -71,7 +71,7 @@ func TestLoadMatchesSpec(t *testing.T) {
 			b := o.Batch
 			if got := (spec.Batch{Items: b.Items, Max: b.Max, Hard: b.Hard, Account: b.Account, Sequential: b.Sequential, Key: b.Key,
 				Duplicates: spec.Duplicates(b.Duplicates), Results: b.Results, ResultKey: b.ResultKey, ResultCode: b.ResultCode,
-				ResultInfo: b.ResultInfo, FailList: b.FailList}); got != *s.Batch {
+				ResultInfo: b.ResultInfo, FailList: b.FailList, Errors: b.Errors, ErrorKey: b.ErrorKey, ErrorCode: b.ErrorCode}); got != *s.Batch {
 				t.Errorf("%s: batch\n model %+v\n  spec %+v", o.ID, got, *s.Batch)
 			}
 		}
@@ -125,6 +125,8 @@ func TestLoadMatchesSpec(t *testing.T) {
 		"LimitFriendsPerAccount":     spec.LimitFriendsPerAccount,
 		"LimitFriendListsPerAccount": spec.LimitFriendListsPerAccount,
 		"LimitGroupAnswerBytes":      spec.LimitGroupAnswerBytes,
+		"LimitProfileValueBytes":     spec.LimitProfileValueBytes,
+		"LimitBlocklistPerAccount":   spec.LimitBlocklistPerAccount,
 	}; !reflect.DeepEqual(limits, want) {
 		t.Errorf("limits %v, spec %v (a new limit needs a line here)", limits, want)
 	}
@@ -369,7 +371,19 @@ func TestLoadRefuses(t *testing.T) {
 		}, `x-tim-batch duplicates "merge": want split or share`},
 		{"batch result code a string", func(d object) {
 			at(operation(d, "ImportFriends"), "x-tim-batch")["result-code"] = "ResultInfo"
-		}, "operation ImportFriends: x-tim-batch: result-key, result-code and result-info must be a string, an integer and a string of ImportResult"},
+		}, "operation ImportFriends: x-tim-batch: result-key, result-code and result-info must be a string, an integer and a string of FriendResult"},
+		{"results without a code and without errors", func(d object) {
+			delete(at(operation(d, "GetOnlineStatus"), "x-tim-batch"), "errors")
+		}, "operation GetOnlineStatus: x-tim-batch: results without result-code need errors"},
+		{"errors not a field of the answer", func(d object) {
+			at(operation(d, "GetOnlineStatus"), "x-tim-batch")["errors"] = "Errors"
+		}, `operation GetOnlineStatus: x-tim-batch errors "Errors" is not an array of a component schema in the answer`},
+		{"errors without a code", func(d object) {
+			at(operation(d, "GetOnlineStatus"), "x-tim-batch")["errors"] = "QueryResult"
+		}, "operation GetOnlineStatus: x-tim-batch: error-key and error-code must be a string and an integer of OnlineStatusResult"},
+		{"error code a string", func(d object) {
+			at(operation(d, "GetOnlineStatus"), "x-tim-batch")["error-code"] = "To_Account"
+		}, "x-tim-batch: error-key and error-code must be a string and an integer of OnlineStatusError"},
 		{"batch without results or fail list", func(d object) {
 			b := at(operation(d, "GetFriends"), "x-tim-batch")
 			delete(b, "results")
@@ -413,8 +427,8 @@ func TestLoadRefuses(t *testing.T) {
 			d["x-tim-public-errors"] = append(pub, pub[0])
 		}, "x-tim-public-errors: code 60002 is listed twice"},
 		{"an error set of no tag", func(d object) {
-			at(d, "x-tim-error-sets")["profile"] = []any{}
-		}, "x-tim-error-sets has profile, which is not a tag of the document"},
+			at(d, "x-tim-error-sets")["chat"] = []any{}
+		}, "x-tim-error-sets has chat, which is not a tag of the document"},
 		{"paging cursor a string", func(d object) {
 			at(operation(d, "ListGroupIDs"), "x-tim-paging")["cursor"] = "GroupType"
 		}, `operation ListGroupIDs: x-tim-paging cursor "GroupType" is not an integer of the request`},

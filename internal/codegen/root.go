@@ -359,7 +359,7 @@ func emitPaging(m *model, o *op, b *bytes.Buffer, idem string) error {
 	}
 	end := fmt.Sprintf("The answer's %s is the position of the next page; %s 0 marks the last page.", pg.Next, pg.Next)
 	if pg.Done == "flag" {
-		end = fmt.Sprintf("The answer's %s is the position of the next page; %s 1 marks the last page.", pg.Next, pg.Flag)
+		end = fmt.Sprintf("The answer's %s is the position of the next page; a %s other than 0 marks the last page.", pg.Next, pg.Flag)
 	}
 	docComment(b, o.Method, o, fmt.Sprintf("It returns one page: set req.%s to the position (0 for the first page). %s\n%s and %s iterate over every page and item.\n%s", pg.Cursor, end, pg.PagesMethod, pg.AllMethod, idem))
 	p("func (s *%sService) %s(ctx context.Context, req %s, opts ...CallOption) (*%s, error) {\n", o.Service, o.Method, req, resp)
@@ -408,7 +408,7 @@ ends it, yielded once with a zero value.`, what, pg.PagesMethod))
 		if err != nil {
 			return err
 		}
-		p("\tlast: func(a *%s) bool { return %s == 1 },\n", resp, asInt64("a."+ff.Name, ff.Type))
+		p("\tlast: func(a *%s) bool { return %s != 0 },\n", resp, asInt64("a."+ff.Name, ff.Type))
 	}
 	if len(pg.Carry) > 0 {
 		p("\tcarry: func(a *%s, r *%s) {\n", resp, req)

@@ -84,10 +84,16 @@ func emitSpec(m *model, b *bytes.Buffer) error {
 		if h := sc.AdditionalProperties.Has; h == nil || *h {
 			continue // other fields are allowed: nothing to refuse
 		}
+		if len(sc.Required) > 0 {
+			req := sc.Required // in the document's order: the first missing is the first named
+			p("\tshape%s.Required = %#v\n", name, req)
+		}
 		p("\tshape%s.Fields = map[string]*Shape{", name)
 		for _, pn := range slicesSorted(sc.Properties) {
 			ref := sc.Properties[pn]
 			switch {
+			case ref.Value.Extensions["x-go-type"] == "tag.Value":
+				p("%q: {Value: true}, ", pn)
 			case ref.Value.Type.Is("array") && ref.Value.Items.Ref != "" && ref.Value.Items.Value.Type.Is("object"):
 				p("%q: {Items: shape%s}, ", pn, refName(ref.Value.Items.Ref))
 			case ref.Ref != "" && ref.Value.Type.Is("object"):
@@ -249,7 +255,12 @@ func (v *validators) object(name, skip string) error {
 		if s.MaxProps != nil {
 			max = int(*s.MaxProps)
 		}
-		p("\tif r := PropertiesReason(n, %d, %d, %q); r != \"\" {\n\t\treturn &Problem{Reason: r}\n\t}\n", s.MinProps, max, strings.Join(props, ", "))
+		if skip != "" {
+			// The caller did not write the items field: the method does.
+			p("\tif r := PropertiesReason(n, %d, %d, %q); r != \"\" {\n\t\treturn &Problem{Reason: r + %q}\n\t}\n", s.MinProps, max, strings.Join(props, ", "), " (the method sends "+skip+" itself)")
+		} else {
+			p("\tif r := PropertiesReason(n, %d, %d, %q); r != \"\" {\n\t\treturn &Problem{Reason: r}\n\t}\n", s.MinProps, max, strings.Join(props, ", "))
+		}
 	}
 	for _, pn := range props {
 		if pn == skip {
@@ -336,6 +347,19 @@ func (v *validators) value(ruleName, path, x, typ string, ref *openapi3.SchemaRe
 			return "", fmt.Errorf("a tag.Value schema needs oneOf string, integer or array")
 		}
 		fmt.Fprintf(&b, "\tif r := ValueReason(%s, %s); r != \"\" {\n%s\t}\n", x, strings.Join(kinds, ", "), fail("r"))
+		// The rules of the string alternative (a byte limit, a pattern)
+		// apply to a string value.
+		for _, alt := range s.OneOf {
+			a := alt.Value
+			if !a.Type.Is("string") || (a.MaxLength == nil && a.Pattern == "" && a.MinLength == 0 && a.Extensions["x-tim-max-bytes"] == nil && len(a.Enum) == 0) {
+				continue
+			}
+			inner, err := v.value(ruleName+"_string", path, "vs", "string", alt, true)
+			if err != nil {
+				return "", err
+			}
+			fmt.Fprintf(&b, "\tif vs, ok := %s.AsString(); ok {\n%s\t}\n", x, inner)
+		}
 	case s.Type.Is("string"):
 		rule := "rule" + ruleName
 		max := -1

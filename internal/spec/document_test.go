@@ -191,6 +191,9 @@ func checkBatch(t *testing.T, o *spec.Operation, d docOp) {
 		ResultCode string `json:"result-code"`
 		ResultInfo string `json:"result-info"`
 		FailList   string `json:"fail-list"`
+		Errors     string `json:"errors"`
+		ErrorKey   string `json:"error-key"`
+		ErrorCode  string `json:"error-code"`
 	}
 	if !ext(t, d.op.Extensions, "x-tim-batch", &x) {
 		if o.Batch != nil {
@@ -200,7 +203,7 @@ func checkBatch(t *testing.T, o *spec.Operation, d docOp) {
 	}
 	want := spec.Batch{Items: x.Items, Max: x.Max, Hard: x.Hard, Account: x.Account, Sequential: x.Sequential, Key: x.Key,
 		Duplicates: spec.Duplicates(x.Duplicates), Results: x.Results, ResultKey: x.ResultKey, ResultCode: x.ResultCode,
-		ResultInfo: x.ResultInfo, FailList: x.FailList}
+		ResultInfo: x.ResultInfo, FailList: x.FailList, Errors: x.Errors, ErrorKey: x.ErrorKey, ErrorCode: x.ErrorCode}
 	if o.Batch == nil || *o.Batch != want {
 		t.Errorf("%s: batch\n got %+v\nwant %+v", o.ID, o.Batch, want)
 		return
@@ -235,8 +238,8 @@ func checkBatch(t *testing.T, o *spec.Operation, d docOp) {
 	if b.Key != "" && !is(props(item)[b.Key], "string") {
 		t.Errorf("%s: batch key %q is not a string of the items", o.ID, b.Key)
 	}
-	if b.Results == "" && b.FailList == "" {
-		t.Errorf("%s: neither results nor a fail list", o.ID)
+	if b.Results == "" && b.FailList == "" && b.Errors == "" {
+		t.Errorf("%s: neither results, nor a fail list, nor errors", o.ID)
 	}
 	if b.Results != "" {
 		res := ans[b.Results]
@@ -244,9 +247,23 @@ func checkBatch(t *testing.T, o *spec.Operation, d docOp) {
 			t.Fatalf("%s: results %q is not an array of the answer", o.ID, b.Results)
 		}
 		r := props(res.Items.Value)
-		if !is(r[b.ResultKey], "string") || !is(r[b.ResultCode], "integer") || (b.ResultInfo != "" && !is(r[b.ResultInfo], "string")) {
+		// Results without a code need an errors list: it tells the
+		// failed items.
+		if !is(r[b.ResultKey], "string") || (b.ResultCode == "" && b.Errors == "") || (b.ResultCode != "" && !is(r[b.ResultCode], "integer")) ||
+			(b.ResultInfo != "" && !is(r[b.ResultInfo], "string")) {
 			t.Errorf("%s: result fields %q %q %q", o.ID, b.ResultKey, b.ResultCode, b.ResultInfo)
 		}
+	}
+	if b.Errors != "" {
+		errs := ans[b.Errors]
+		if !is(errs, "array") {
+			t.Fatalf("%s: errors %q is not an array of the answer", o.ID, b.Errors)
+		}
+		if e := props(errs.Items.Value); !is(e[b.ErrorKey], "string") || !is(e[b.ErrorCode], "integer") {
+			t.Errorf("%s: error fields %q %q", o.ID, b.ErrorKey, b.ErrorCode)
+		}
+	} else if b.ErrorKey != "" || b.ErrorCode != "" {
+		t.Errorf("%s: error fields without errors", o.ID)
 	}
 	if b.FailList != "" && (!is(ans[b.FailList], "array") || !is(ans[b.FailList].Items.Value, "string")) {
 		t.Errorf("%s: fail list %q is not an array of strings of the answer", o.ID, b.FailList)
@@ -361,6 +378,8 @@ func TestDocumentTablesMatch(t *testing.T) {
 		"friends-per-account":      spec.LimitFriendsPerAccount,
 		"friend-lists-per-account": spec.LimitFriendListsPerAccount,
 		"group-answer-bytes":       spec.LimitGroupAnswerBytes,
+		"profile-value-bytes":      spec.LimitProfileValueBytes,
+		"blocklist-per-account":    spec.LimitBlocklistPerAccount,
 	}
 	if !maps.Equal(got, limits) {
 		t.Errorf("limits %v, want %v (a new limit needs a line here)", got, limits)
@@ -583,11 +602,26 @@ func TestCheckJSONWrongType(t *testing.T) {
 		}
 		// Not JSON at all: refused, by the shape check (which reads the
 		// text first) or by decoding.
-		for _, b := range []string{``, `{`, `{"From_Account":}`, `{} {}`} {
+		for _, b := range []string{``, `{`, `{"From_Account":}`} {
 			if p := o.CheckJSON([]byte(b)); p == nil || !(strings.HasPrefix(p.Reason, "is not valid JSON: ") ||
 				strings.HasPrefix(p.Reason, "is not a JSON object of the request's type: ") || strings.HasSuffix(p.Reason, "is not a field of this object")) {
 				t.Errorf("%s: body %q: got %v", o.ID, b, p)
 			}
+		}
+		// Two values: the shape check reads the first, {}, and finds a
+		// required field missing; with none required, decoding refuses
+		// the second value.
+		req := required(ops[o.ID].req)
+		p := o.CheckJSON([]byte(`{} {}`))
+		switch {
+		case len(req) > 0 && (p == nil || !slices.Contains(req, p.Field) || p.Reason != "is missing"):
+			t.Errorf("%s: body {} {}: got %v, want one of %v is missing", o.ID, p, req)
+		case len(req) == 0 && (p == nil || !strings.HasPrefix(p.Reason, "is not a JSON object of the request's type: ")):
+			t.Errorf("%s: body {} {}: got %v", o.ID, p)
+		}
+		// A valid request followed by another value: decoding refuses it.
+		if p := o.CheckJSON(append(body(t, ex), " {}"...)); p == nil || !strings.HasPrefix(p.Reason, "is not a JSON object of the request's type: ") {
+			t.Errorf("%s: an example followed by {}: got %v", o.ID, p)
 		}
 	}
 	// Deeper fields: encoding/json names the path without indexes.
@@ -621,6 +655,9 @@ func TestCheckJSONMaxBytes(t *testing.T) {
 				t.Errorf("%s %s: the schema refuses %d characters: %v", o.ID, p, max/3+1, err)
 			}
 			for _, ex := range exs {
+				if otherShape(ops[o.ID].req, ex, p) {
+					continue
+				}
 				v, ok := set(clone(ex), p, long)
 				if !ok {
 					continue
@@ -645,6 +682,19 @@ func TestCheckJSONMaxBytes(t *testing.T) {
 	if seen < 8 {
 		t.Errorf("only %d fields with x-tim-max-bytes", seen)
 	}
+}
+
+// otherShape reports whether setting p in the example ex would add a
+// field to a request object that already has the most fields it may have
+// (maxProperties: ImportAccounts takes AccountList or Accounts, never
+// both): the example is of another shape of the request than p.
+func otherShape(req *openapi3.Schema, ex any, p path) bool {
+	m, _ := ex.(map[string]any)
+	if req.MaxProps == nil || m == nil {
+		return false
+	}
+	_, has := m[p[0].(string)]
+	return !has && uint64(len(m)) >= *req.MaxProps
 }
 
 // TestCheckJSONRequiredMissing: a body without a required field (which

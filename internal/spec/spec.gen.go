@@ -27,6 +27,340 @@ var (
 			10018: {10018, "limit", "no", "The answer would exceed 1 MB; request less data per call."},
 		},
 	}
+	// CheckAccounts is /v4/im_open_login_svc/account_check: Check whether up to 100 accounts per call are imported.
+	CheckAccounts = &Operation{
+		ID: "CheckAccounts", Path: "/v4/im_open_login_svc/account_check", Family: "account", Service: "Accounts", Method: "Check",
+		Summary: "Check whether up to 100 accounts per call are imported.",
+		Doc:     "https://www.tencentcloud.com/document/product/1047/34956",
+		Rate:    100, Idempotent: true,
+		Batch: &Batch{Items: "CheckItem", Max: 100, Hard: true, Account: "", Sequential: false, Key: "UserID", Duplicates: "share", Results: "ResultItem", ResultKey: "UserID", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "", Errors: "", ErrorKey: "", ErrorCode: ""},
+		Errors: map[int]ErrorCode{
+			70107: {70107, "not_found", "no", "The account has not been imported or does not exist."},
+			70169: {70169, "transient", "yes", "Internal server timeout; retry later."},
+			70202: {70202, "transient", "yes", "Internal server timeout; retry later."},
+			70398: {70398, "limit", "no", "The number of accounts is over the limit of the app's edition (for example the free trial); upgrade the edition."},
+			70402: {70402, "bad_request", "no", "Invalid parameter: a required field is missing or a field does not fit the protocol."},
+			70403: {70403, "permission", "no", "The request requires an app admin."},
+			70500: {70500, "transient", "yes", "Internal server error; retry later."},
+		},
+	}
+	// DeleteAccounts is /v4/im_open_login_svc/account_delete: Delete up to 100 accounts per call, with all their data.
+	DeleteAccounts = &Operation{
+		ID: "DeleteAccounts", Path: "/v4/im_open_login_svc/account_delete", Family: "account", Service: "Accounts", Method: "Delete",
+		Summary: "Delete up to 100 accounts per call, with all their data.",
+		Doc:     "https://www.tencentcloud.com/document/product/1047/34955",
+		Rate:    100, Idempotent: false,
+		Batch: &Batch{Items: "DeleteItem", Max: 100, Hard: true, Account: "", Sequential: false, Key: "UserID", Duplicates: "share", Results: "ResultItem", ResultKey: "UserID", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "", Errors: "", ErrorKey: "", ErrorCode: ""},
+		Errors: map[int]ErrorCode{
+			70107: {70107, "not_found", "no", "The account has not been imported or does not exist."},
+			70169: {70169, "transient", "yes", "Internal server timeout; retry later."},
+			70202: {70202, "transient", "yes", "Internal server timeout; retry later."},
+			70398: {70398, "limit", "no", "The number of accounts is over the limit of the app's edition (for example the free trial); upgrade the edition."},
+			70402: {70402, "bad_request", "no", "Invalid parameter: a required field is missing or a field does not fit the protocol."},
+			70403: {70403, "permission", "no", "The request requires an app admin."},
+			70500: {70500, "transient", "yes", "Internal server error; retry later."},
+		},
+	}
+	// ImportAccount is /v4/im_open_login_svc/account_import: Import one account, with its nickname and profile photo.
+	ImportAccount = &Operation{
+		ID: "ImportAccount", Path: "/v4/im_open_login_svc/account_import", Family: "account", Service: "Accounts", Method: "ImportOne",
+		Summary: "Import one account, with its nickname and profile photo.",
+		Doc:     "https://www.tencentcloud.com/document/product/1047/34953",
+		Rate:    200, Idempotent: true,
+		Errors: map[int]ErrorCode{
+			70107: {70107, "not_found", "no", "The account has not been imported or does not exist."},
+			70169: {70169, "transient", "yes", "Internal server timeout; retry later."},
+			70202: {70202, "transient", "yes", "Internal server timeout; retry later."},
+			70398: {70398, "limit", "no", "The number of accounts is over the limit of the app's edition (for example the free trial); upgrade the edition."},
+			70402: {70402, "bad_request", "no", "Invalid parameter: a required field is missing or a field does not fit the protocol."},
+			70403: {70403, "permission", "no", "The request requires an app admin."},
+			70500: {70500, "transient", "yes", "Internal server error; retry later."},
+		},
+	}
+	// KickAccount is /v4/im_open_login_svc/kick: Invalidate one account's login state.
+	KickAccount = &Operation{
+		ID: "KickAccount", Path: "/v4/im_open_login_svc/kick", Family: "account", Service: "Accounts", Method: "Kick",
+		Summary: "Invalidate one account's login state.",
+		Doc:     "https://www.tencentcloud.com/document/product/1047/34957",
+		Rate:    200, Idempotent: true,
+		Errors: map[int]ErrorCode{
+			70107: {70107, "not_found", "no", "The account has not been imported or does not exist."},
+			70169: {70169, "transient", "yes", "Internal server timeout; retry later."},
+			70202: {70202, "transient", "yes", "Internal server timeout; retry later."},
+			70398: {70398, "limit", "no", "The number of accounts is over the limit of the app's edition (for example the free trial); upgrade the edition."},
+			70402: {70402, "bad_request", "no", "Invalid parameter: a required field is missing or a field does not fit the protocol."},
+			70403: {70403, "permission", "no", "The request requires an app admin."},
+			70500: {70500, "transient", "yes", "Internal server error; retry later."},
+		},
+	}
+	// ImportAccounts is /v4/im_open_login_svc/multiaccount_import: Import up to 100 accounts per call.
+	ImportAccounts = &Operation{
+		ID: "ImportAccounts", Path: "/v4/im_open_login_svc/multiaccount_import", Family: "account", Service: "Accounts", Method: "Import",
+		Summary: "Import up to 100 accounts per call.",
+		Doc:     "https://www.tencentcloud.com/document/product/1047/34954",
+		Rate:    100, Idempotent: true,
+		Batch: &Batch{Items: "AccountList", Max: 100, Hard: true, Account: "", Sequential: false, Key: "UserID", Duplicates: "split", Results: "", ResultKey: "", ResultCode: "", ResultInfo: "", FailList: "FailAccounts", Errors: "", ErrorKey: "", ErrorCode: ""},
+		Errors: map[int]ErrorCode{
+			40006: {40006, "transient", "yes", "Internal server error while setting the profile data (Nick, FaceUrl); retry later."},
+			70107: {70107, "not_found", "no", "The account has not been imported or does not exist."},
+			70169: {70169, "transient", "yes", "Internal server timeout; retry later."},
+			70202: {70202, "transient", "yes", "Internal server timeout; retry later."},
+			70398: {70398, "limit", "no", "The number of accounts is over the limit of the app's edition (for example the free trial); upgrade the edition."},
+			70402: {70402, "bad_request", "no", "Invalid parameter: a required field is missing or a field does not fit the protocol."},
+			70403: {70403, "permission", "no", "The request requires an app admin."},
+			70500: {70500, "transient", "yes", "Internal server error; retry later."},
+		},
+	}
+	// GetOnlineStatus is /v4/openim/query_online_status: Query the login status of up to 500 accounts per call.
+	GetOnlineStatus = &Operation{
+		ID: "GetOnlineStatus", Path: "/v4/openim/query_online_status", Family: "account", Service: "Accounts", Method: "OnlineStatus",
+		Summary: "Query the login status of up to 500 accounts per call.",
+		Doc:     "https://www.tencentcloud.com/document/product/1047/35477",
+		Rate:    200, Idempotent: true,
+		Batch: &Batch{Items: "To_Account", Max: 500, Hard: true, Account: "", Sequential: false, Key: "", Duplicates: "share", Results: "QueryResult", ResultKey: "To_Account", ResultCode: "", ResultInfo: "", FailList: "", Errors: "ErrorList", ErrorKey: "To_Account", ErrorCode: "ErrorCode"},
+		Errors: map[int]ErrorCode{
+			70107: {70107, "not_found", "no", "The account has not been imported or does not exist."},
+			70169: {70169, "transient", "yes", "Internal server timeout; retry later."},
+			70202: {70202, "transient", "yes", "Internal server timeout; retry later."},
+			70398: {70398, "limit", "no", "The number of accounts is over the limit of the app's edition (for example the free trial); upgrade the edition."},
+			70402: {70402, "bad_request", "no", "Invalid parameter: a required field is missing or a field does not fit the protocol."},
+			70403: {70403, "permission", "no", "The request requires an app admin."},
+			70500: {70500, "transient", "yes", "Internal server error; retry later."},
+		},
+	}
+	// GetProfiles is /v4/profile/portrait_get: Pull profile tags of accounts, friends or not.
+	GetProfiles = &Operation{
+		ID: "GetProfiles", Path: "/v4/profile/portrait_get", Family: "profile", Service: "Profiles", Method: "Get",
+		Summary: "Pull profile tags of accounts, friends or not.",
+		Doc:     "https://www.tencentcloud.com/document/product/1047/34917",
+		Rate:    200, Idempotent: true,
+		Batch: &Batch{Items: "To_Account", Max: 100, Hard: false, Account: "", Sequential: false, Key: "", Duplicates: "share", Results: "UserProfileItem", ResultKey: "To_Account", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "Fail_Account", Errors: "", ErrorKey: "", ErrorCode: ""},
+		Errors: map[int]ErrorCode{
+			40001: {40001, "bad_request", "no", "Incorrect request parameter; check the request against the error description."},
+			40002: {40002, "bad_request", "no", "Incorrect request parameter: no account whose profile to pull is given."},
+			40003: {40003, "not_found", "no", "The requested account does not exist (it has not been imported)."},
+			40004: {40004, "permission", "no", "The request requires app admin permissions."},
+			40005: {40005, "bad_request", "no", "A profile field contains a sensitive word."},
+			40006: {40006, "transient", "yes", "Internal server error; retry later."},
+			40007: {40007, "permission", "no", "No read permission for the profile field (set in the console)."},
+			40008: {40008, "permission", "no", "No write permission for the profile field (set in the console)."},
+			40009: {40009, "bad_request", "no", "The profile field's tag does not exist (a custom tag must be set up in the console first)."},
+			40601: {40601, "bad_request", "no", "A profile field's value is longer than 500 bytes."},
+			40605: {40605, "bad_request", "no", "Invalid value for a standard profile field."},
+			40610: {40610, "bad_request", "no", "The profile field's value has the wrong type."},
+		},
+	}
+	// SetProfile is /v4/profile/portrait_set: Set standard and custom profile tags of one account.
+	SetProfile = &Operation{
+		ID: "SetProfile", Path: "/v4/profile/portrait_set", Family: "profile", Service: "Profiles", Method: "Set",
+		Summary: "Set standard and custom profile tags of one account.",
+		Doc:     "https://www.tencentcloud.com/document/product/1047/34916",
+		Rate:    200, Idempotent: true,
+		Errors: map[int]ErrorCode{
+			40001: {40001, "bad_request", "no", "Incorrect request parameter; check the request against the error description."},
+			40002: {40002, "bad_request", "no", "Incorrect request parameter: no account whose profile to pull is given."},
+			40003: {40003, "not_found", "no", "The requested account does not exist (it has not been imported)."},
+			40004: {40004, "permission", "no", "The request requires app admin permissions."},
+			40005: {40005, "bad_request", "no", "A profile field contains a sensitive word."},
+			40006: {40006, "transient", "yes", "Internal server error; retry later."},
+			40007: {40007, "permission", "no", "No read permission for the profile field (set in the console)."},
+			40008: {40008, "permission", "no", "No write permission for the profile field (set in the console)."},
+			40009: {40009, "bad_request", "no", "The profile field's tag does not exist (a custom tag must be set up in the console first)."},
+			40601: {40601, "bad_request", "no", "A profile field's value is longer than 500 bytes."},
+			40605: {40605, "bad_request", "no", "Invalid value for a standard profile field."},
+			40610: {40610, "bad_request", "no", "The profile field's value has the wrong type."},
+		},
+	}
+	// BlockAccounts is /v4/sns/black_list_add: Add accounts to From_Account's blocklist.
+	BlockAccounts = &Operation{
+		ID: "BlockAccounts", Path: "/v4/sns/black_list_add", Family: "sns", Service: "Friends", Method: "Block",
+		Summary: "Add accounts to From_Account's blocklist.",
+		Doc:     "https://www.tencentcloud.com/document/product/1047/34911",
+		Rate:    200, Idempotent: false,
+		Batch: &Batch{Items: "To_Account", Max: 1000, Hard: true, Account: "From_Account", Sequential: true, Key: "", Duplicates: "share", Results: "ResultItem", ResultKey: "To_Account", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "Fail_Account", Errors: "", ErrorKey: "", ErrorCode: ""},
+		Errors: map[int]ErrorCode{
+			30001: {30001, "bad_request", "no", "Incorrect request parameter, or (per item) To_Account is already on From_Account's blocklist."},
+			30002: {30002, "config", "no", "The SDKAppID does not match."},
+			30003: {30003, "not_found", "no", "The requested account does not exist."},
+			30004: {30004, "permission", "no", "The request requires app admin permissions."},
+			30006: {30006, "transient", "yes", "Internal server error; retry."},
+			30007: {30007, "transient", "yes", "Network timeout; retry later."},
+			30008: {30008, "conflict", "yes", "Write conflict from concurrent writes for the same account; write in sequence and retry later."},
+			30010: {30010, "limit", "no", "The number of friends has reached the system limit."},
+			30011: {30011, "limit", "no", "The maximum number of friend lists has been reached."},
+			30013: {30013, "limit", "no", "The blocklist is full (at most 1000 accounts)."},
+			30014: {30014, "limit", "no", "The other account's number of friends has reached the system limit."},
+		},
+	}
+	// CheckBlocked is /v4/sns/black_list_check: Check the blocklist relation between From_Account and each of up to 1000 accounts.
+	CheckBlocked = &Operation{
+		ID: "CheckBlocked", Path: "/v4/sns/black_list_check", Family: "sns", Service: "Friends", Method: "CheckBlocked",
+		Summary: "Check the blocklist relation between From_Account and each of up to 1000 accounts.",
+		Doc:     "https://www.tencentcloud.com/document/product/1047/34913",
+		Rate:    200, Idempotent: true,
+		Batch: &Batch{Items: "To_Account", Max: 1000, Hard: true, Account: "", Sequential: false, Key: "", Duplicates: "share", Results: "BlackListCheckItem", ResultKey: "To_Account", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "Fail_Account", Errors: "", ErrorKey: "", ErrorCode: ""},
+		Errors: map[int]ErrorCode{
+			30001: {30001, "bad_request", "no", "Incorrect request parameter."},
+			30002: {30002, "config", "no", "The SDKAppID does not match."},
+			30003: {30003, "not_found", "no", "The requested account does not exist."},
+			30004: {30004, "permission", "no", "The request requires app admin permissions."},
+			30006: {30006, "transient", "yes", "Internal server error; retry."},
+			30007: {30007, "transient", "yes", "Network timeout; retry later."},
+			30008: {30008, "conflict", "yes", "Write conflict from concurrent writes for the same account; write in sequence and retry later."},
+			30010: {30010, "limit", "no", "The number of friends has reached the system limit."},
+			30011: {30011, "limit", "no", "The maximum number of friend lists has been reached."},
+			30014: {30014, "limit", "no", "The other account's number of friends has reached the system limit."},
+		},
+	}
+	// UnblockAccounts is /v4/sns/black_list_delete: Remove accounts from From_Account's blocklist.
+	UnblockAccounts = &Operation{
+		ID: "UnblockAccounts", Path: "/v4/sns/black_list_delete", Family: "sns", Service: "Friends", Method: "Unblock",
+		Summary: "Remove accounts from From_Account's blocklist.",
+		Doc:     "https://www.tencentcloud.com/document/product/1047/34912",
+		Rate:    200, Idempotent: false,
+		Batch: &Batch{Items: "To_Account", Max: 1000, Hard: true, Account: "From_Account", Sequential: true, Key: "", Duplicates: "share", Results: "ResultItem", ResultKey: "To_Account", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "Fail_Account", Errors: "", ErrorKey: "", ErrorCode: ""},
+		Errors: map[int]ErrorCode{
+			30001: {30001, "bad_request", "no", "Incorrect request parameter, or (per item) To_Account is not on From_Account's blocklist."},
+			30002: {30002, "config", "no", "The SDKAppID does not match."},
+			30003: {30003, "not_found", "no", "The requested account does not exist."},
+			30004: {30004, "permission", "no", "The request requires app admin permissions."},
+			30006: {30006, "transient", "yes", "Internal server error; retry."},
+			30007: {30007, "transient", "yes", "Network timeout; retry later."},
+			30008: {30008, "conflict", "yes", "Write conflict from concurrent writes for the same account; write in sequence and retry later."},
+			30010: {30010, "limit", "no", "The number of friends has reached the system limit."},
+			30011: {30011, "limit", "no", "The maximum number of friend lists has been reached."},
+			30014: {30014, "limit", "no", "The other account's number of friends has reached the system limit."},
+		},
+	}
+	// ListBlocked is /v4/sns/black_list_get: Pull From_Account's blocklist, page by page.
+	ListBlocked = &Operation{
+		ID: "ListBlocked", Path: "/v4/sns/black_list_get", Family: "sns", Service: "Friends", Method: "Blocked",
+		Summary: "Pull From_Account's blocklist, page by page.",
+		Doc:     "https://www.tencentcloud.com/document/product/1047/34914",
+		Rate:    200, Idempotent: true,
+		Paging: &Paging{Cursor: "StartIndex", Next: "StartIndex", Done: "zero", Flag: "", Items: "BlackListItem", Item: ""},
+		Errors: map[int]ErrorCode{
+			30001: {30001, "bad_request", "no", "Incorrect request parameter."},
+			30002: {30002, "config", "no", "The SDKAppID does not match."},
+			30003: {30003, "not_found", "no", "The requested account does not exist."},
+			30004: {30004, "permission", "no", "The request requires app admin permissions."},
+			30006: {30006, "transient", "yes", "Internal server error; retry."},
+			30007: {30007, "transient", "yes", "Network timeout; retry later."},
+			30008: {30008, "conflict", "yes", "Write conflict from concurrent writes for the same account; write in sequence and retry later."},
+			30010: {30010, "limit", "no", "The number of friends has reached the system limit."},
+			30011: {30011, "limit", "no", "The maximum number of friend lists has been reached."},
+			30014: {30014, "limit", "no", "The other account's number of friends has reached the system limit."},
+		},
+	}
+	// AddFriends is /v4/sns/friend_add: Add friends to From_Account's friend list, one-way or two-way.
+	AddFriends = &Operation{
+		ID: "AddFriends", Path: "/v4/sns/friend_add", Family: "sns", Service: "Friends", Method: "Add",
+		Summary: "Add friends to From_Account's friend list, one-way or two-way.",
+		Doc:     "https://www.tencentcloud.com/document/product/1047/34902",
+		Rate:    200, Idempotent: false,
+		Batch: &Batch{Items: "AddFriendItem", Max: 1000, Hard: true, Account: "From_Account", Sequential: true, Key: "To_Account", Duplicates: "split", Results: "ResultItem", ResultKey: "To_Account", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "Fail_Account", Errors: "", ErrorKey: "", ErrorCode: ""},
+		Errors: map[int]ErrorCode{
+			30001: {30001, "bad_request", "no", "Incorrect request parameter, or (per item) To_Account is already a friend of From_Account."},
+			30002: {30002, "config", "no", "The SDKAppID does not match."},
+			30003: {30003, "not_found", "no", "The requested account does not exist."},
+			30004: {30004, "permission", "no", "The request requires app admin permissions."},
+			30005: {30005, "bad_request", "no", "A relationship chain field (remark, wording, list name) contains a sensitive word."},
+			30006: {30006, "transient", "yes", "Internal server error; retry."},
+			30007: {30007, "transient", "yes", "Network timeout; retry later."},
+			30008: {30008, "conflict", "yes", "Write conflict from concurrent writes for the same account; write in sequence and retry later."},
+			30009: {30009, "conflict", "no", "From_Account is forbidden to add friends."},
+			30010: {30010, "limit", "no", "The number of friends has reached the system limit."},
+			30011: {30011, "limit", "no", "The maximum number of friend lists has been reached."},
+			30012: {30012, "limit", "no", "From_Account has too many pending friend requests."},
+			30014: {30014, "limit", "no", "The other account's number of friends has reached the system limit."},
+			30515: {30515, "conflict", "no", "To_Account is on From_Account's blocklist; it cannot be added."},
+			30516: {30516, "conflict", "no", "To_Account has disabled friend requests."},
+			30525: {30525, "conflict", "no", "From_Account is on To_Account's blocklist; To_Account cannot be added."},
+			30539: {30539, "conflict", "no", "To_Account requires approval (AllowType_Type_NeedConfirm): the friend request was sent and is pending, the friend is not added yet."},
+			30540: {30540, "rate_limited", "slow", "Too many friend requests in a short time; filtered by the security policy."},
+		},
+	}
+	// CheckFriends is /v4/sns/friend_check: Check the friend relation between From_Account and each of up to 1000 accounts.
+	CheckFriends = &Operation{
+		ID: "CheckFriends", Path: "/v4/sns/friend_check", Family: "sns", Service: "Friends", Method: "Check",
+		Summary: "Check the friend relation between From_Account and each of up to 1000 accounts.",
+		Doc:     "https://www.tencentcloud.com/document/product/1047/34907",
+		Rate:    200, Idempotent: true,
+		Batch: &Batch{Items: "To_Account", Max: 1000, Hard: true, Account: "", Sequential: false, Key: "", Duplicates: "share", Results: "InfoItem", ResultKey: "To_Account", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "Fail_Account", Errors: "", ErrorKey: "", ErrorCode: ""},
+		Errors: map[int]ErrorCode{
+			30001: {30001, "bad_request", "no", "Incorrect request parameter."},
+			30002: {30002, "config", "no", "The SDKAppID does not match."},
+			30003: {30003, "not_found", "no", "The requested account does not exist."},
+			30004: {30004, "permission", "no", "The request requires app admin permissions."},
+			30006: {30006, "transient", "yes", "Internal server error; retry."},
+			30007: {30007, "transient", "yes", "Network timeout; retry later."},
+			30008: {30008, "conflict", "yes", "Write conflict from concurrent writes for the same account; write in sequence and retry later."},
+			30010: {30010, "limit", "no", "The number of friends has reached the system limit."},
+			30011: {30011, "limit", "no", "The maximum number of friend lists has been reached."},
+			30014: {30014, "limit", "no", "The other account's number of friends has reached the system limit."},
+		},
+	}
+	// DeleteFriends is /v4/sns/friend_delete: Delete friends of From_Account, one-way or two-way.
+	DeleteFriends = &Operation{
+		ID: "DeleteFriends", Path: "/v4/sns/friend_delete", Family: "sns", Service: "Friends", Method: "Delete",
+		Summary: "Delete friends of From_Account, one-way or two-way.",
+		Doc:     "https://www.tencentcloud.com/document/product/1047/34905",
+		Rate:    200, Idempotent: false,
+		Batch: &Batch{Items: "To_Account", Max: 1000, Hard: true, Account: "From_Account", Sequential: true, Key: "", Duplicates: "share", Results: "ResultItem", ResultKey: "To_Account", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "Fail_Account", Errors: "", ErrorKey: "", ErrorCode: ""},
+		Errors: map[int]ErrorCode{
+			30001: {30001, "bad_request", "no", "Incorrect request parameter, or (per item) To_Account is not a friend of From_Account."},
+			30002: {30002, "config", "no", "The SDKAppID does not match."},
+			30003: {30003, "not_found", "no", "The requested account does not exist."},
+			30004: {30004, "permission", "no", "The request requires app admin permissions."},
+			30006: {30006, "transient", "yes", "Internal server error; retry."},
+			30007: {30007, "transient", "yes", "Network timeout; retry later."},
+			30008: {30008, "conflict", "yes", "Write conflict from concurrent writes for the same account; write in sequence and retry later."},
+			30010: {30010, "limit", "no", "The number of friends has reached the system limit."},
+			30011: {30011, "limit", "no", "The maximum number of friend lists has been reached."},
+			30014: {30014, "limit", "no", "The other account's number of friends has reached the system limit."},
+			31704: {31704, "conflict", "no", "To_Account is not a friend of From_Account."},
+			31707: {31707, "rate_limited", "slow", "Friend deletion filtered by the security policy: deletions are too frequent."},
+		},
+	}
+	// DeleteAllFriends is /v4/sns/friend_delete_all: Delete all friends of From_Account, with their standard and custom friend data.
+	DeleteAllFriends = &Operation{
+		ID: "DeleteAllFriends", Path: "/v4/sns/friend_delete_all", Family: "sns", Service: "Friends", Method: "DeleteAll",
+		Summary: "Delete all friends of From_Account, with their standard and custom friend data.",
+		Doc:     "https://www.tencentcloud.com/document/product/1047/34906",
+		Rate:    200, Idempotent: true,
+		Errors: map[int]ErrorCode{
+			30001: {30001, "bad_request", "no", "Incorrect request parameter."},
+			30002: {30002, "config", "no", "The SDKAppID does not match."},
+			30003: {30003, "not_found", "no", "The requested account does not exist."},
+			30004: {30004, "permission", "no", "The request requires app admin permissions."},
+			30006: {30006, "transient", "yes", "Internal server error; retry."},
+			30007: {30007, "transient", "yes", "Network timeout; retry later."},
+			30008: {30008, "conflict", "yes", "Write conflict from concurrent writes for the same account; write in sequence and retry later."},
+			30010: {30010, "limit", "no", "The number of friends has reached the system limit."},
+			30011: {30011, "limit", "no", "The maximum number of friend lists has been reached."},
+			30014: {30014, "limit", "no", "The other account's number of friends has reached the system limit."},
+		},
+	}
+	// ListFriends is /v4/sns/friend_get: Pull all friends of From_Account with their friend data, page by page.
+	ListFriends = &Operation{
+		ID: "ListFriends", Path: "/v4/sns/friend_get", Family: "sns", Service: "Friends", Method: "Page",
+		Summary: "Pull all friends of From_Account with their friend data, page by page.",
+		Doc:     "https://www.tencentcloud.com/document/product/1047/34908",
+		Rate:    200, Idempotent: true,
+		Paging: &Paging{Cursor: "StartIndex", Next: "NextStartIndex", Done: "flag", Flag: "CompleteFlag", Items: "UserDataItem", Item: ""},
+		Errors: map[int]ErrorCode{
+			30001: {30001, "bad_request", "no", "Incorrect request parameter."},
+			30002: {30002, "config", "no", "The SDKAppID does not match."},
+			30003: {30003, "not_found", "no", "The requested account does not exist."},
+			30004: {30004, "permission", "no", "The request requires app admin permissions."},
+			30006: {30006, "transient", "yes", "Internal server error; retry."},
+			30007: {30007, "transient", "yes", "Network timeout; retry later."},
+			30008: {30008, "conflict", "yes", "Write conflict from concurrent writes for the same account; write in sequence and retry later."},
+			30010: {30010, "limit", "no", "The number of friends has reached the system limit."},
+			30011: {30011, "limit", "no", "The maximum number of friend lists has been reached."},
+			30014: {30014, "limit", "no", "The other account's number of friends has reached the system limit."},
+		},
+	}
 	// GetFriends is /v4/sns/friend_get_list: Pull the data and profiles of specified friends.
 	GetFriends = &Operation{
 		ID: "GetFriends", Path: "/v4/sns/friend_get_list", Family: "sns", Service: "Friends", Method: "Get",
@@ -54,6 +388,65 @@ var (
 		Doc:     "https://www.tencentcloud.com/document/product/1047/34903",
 		Rate:    200, Idempotent: true,
 		Batch: &Batch{Items: "AddFriendItem", Max: 1000, Hard: true, Account: "From_Account", Sequential: true, Key: "To_Account", Duplicates: "split", Results: "ResultItem", ResultKey: "To_Account", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "Fail_Account", Errors: "", ErrorKey: "", ErrorCode: ""},
+		Errors: map[int]ErrorCode{
+			30001: {30001, "bad_request", "no", "Incorrect request parameter."},
+			30002: {30002, "config", "no", "The SDKAppID does not match."},
+			30003: {30003, "not_found", "no", "The requested account does not exist."},
+			30004: {30004, "permission", "no", "The request requires app admin permissions."},
+			30006: {30006, "transient", "yes", "Internal server error; retry."},
+			30007: {30007, "transient", "yes", "Network timeout; retry later."},
+			30008: {30008, "conflict", "yes", "Write conflict from concurrent writes for the same account; write in sequence and retry later."},
+			30010: {30010, "limit", "no", "The number of friends has reached the system limit."},
+			30011: {30011, "limit", "no", "The maximum number of friend lists has been reached."},
+			30014: {30014, "limit", "no", "The other account's number of friends has reached the system limit."},
+		},
+	}
+	// UpdateFriends is /v4/sns/friend_update: Update the relationship chain data of From_Account's friends in batches.
+	UpdateFriends = &Operation{
+		ID: "UpdateFriends", Path: "/v4/sns/friend_update", Family: "sns", Service: "Friends", Method: "Update",
+		Summary: "Update the relationship chain data of From_Account's friends in batches.",
+		Doc:     "https://www.tencentcloud.com/document/product/1047/34904",
+		Rate:    200, Idempotent: true,
+		Batch: &Batch{Items: "UpdateItem", Max: 1000, Hard: true, Account: "From_Account", Sequential: true, Key: "To_Account", Duplicates: "split", Results: "ResultItem", ResultKey: "To_Account", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "Fail_Account", Errors: "", ErrorKey: "", ErrorCode: ""},
+		Errors: map[int]ErrorCode{
+			30001: {30001, "bad_request", "no", "Incorrect request parameter, or (per item) To_Account is not a friend of From_Account."},
+			30002: {30002, "config", "no", "The SDKAppID does not match."},
+			30003: {30003, "not_found", "no", "The requested account does not exist."},
+			30004: {30004, "permission", "no", "The request requires app admin permissions."},
+			30006: {30006, "transient", "yes", "Internal server error; retry."},
+			30007: {30007, "transient", "yes", "Network timeout; retry later."},
+			30008: {30008, "conflict", "yes", "Write conflict from concurrent writes for the same account; write in sequence and retry later."},
+			30010: {30010, "limit", "no", "The number of friends has reached the system limit."},
+			30011: {30011, "limit", "no", "The maximum number of friend lists has been reached."},
+			30014: {30014, "limit", "no", "The other account's number of friends has reached the system limit."},
+		},
+	}
+	// AddFriendLists is /v4/sns/group_add: Create friend lists for From_Account, optionally putting friends in them.
+	AddFriendLists = &Operation{
+		ID: "AddFriendLists", Path: "/v4/sns/group_add", Family: "sns", Service: "Friends", Method: "AddLists",
+		Summary: "Create friend lists for From_Account, optionally putting friends in them.",
+		Doc:     "https://www.tencentcloud.com/document/product/1047/34950",
+		Rate:    200, Idempotent: false,
+		Errors: map[int]ErrorCode{
+			30001: {30001, "bad_request", "no", "Incorrect request parameter."},
+			30002: {30002, "config", "no", "The SDKAppID does not match."},
+			30003: {30003, "not_found", "no", "The requested account does not exist."},
+			30004: {30004, "permission", "no", "The request requires app admin permissions."},
+			30006: {30006, "transient", "yes", "Internal server error; retry."},
+			30007: {30007, "transient", "yes", "Network timeout; retry later."},
+			30008: {30008, "conflict", "yes", "Write conflict from concurrent writes for the same account; write in sequence and retry later."},
+			30010: {30010, "limit", "no", "The number of friends has reached the system limit."},
+			30011: {30011, "limit", "no", "The maximum number of friend lists has been reached."},
+			30014: {30014, "limit", "no", "The other account's number of friends has reached the system limit."},
+			32216: {32216, "conflict", "no", "(Per item) To_Account is not a friend of From_Account, so it cannot be put in a list."},
+		},
+	}
+	// DeleteFriendLists is /v4/sns/group_delete: Delete friend lists of From_Account.
+	DeleteFriendLists = &Operation{
+		ID: "DeleteFriendLists", Path: "/v4/sns/group_delete", Family: "sns", Service: "Friends", Method: "DeleteLists",
+		Summary: "Delete friend lists of From_Account.",
+		Doc:     "https://www.tencentcloud.com/document/product/1047/34926",
+		Rate:    200, Idempotent: false,
 		Errors: map[int]ErrorCode{
 			30001: {30001, "bad_request", "no", "Incorrect request parameter."},
 			30002: {30002, "config", "no", "The SDKAppID does not match."},
@@ -99,6 +492,176 @@ func init() {
 		}
 		return CheckListGroupIDsRequest(&x)
 	}
+	CheckAccounts.CheckJSON = func(b []byte) *Problem {
+		if p := shapeCheckAccountsRequest.Check(b); p != nil {
+			return p
+		}
+		var x gen.CheckAccountsRequest
+		if err := json.Unmarshal(b, &x); err != nil {
+			return decodeProblem(err)
+		}
+		return CheckCheckAccountsRequest(&x)
+	}
+	DeleteAccounts.CheckJSON = func(b []byte) *Problem {
+		if p := shapeDeleteAccountsRequest.Check(b); p != nil {
+			return p
+		}
+		var x gen.DeleteAccountsRequest
+		if err := json.Unmarshal(b, &x); err != nil {
+			return decodeProblem(err)
+		}
+		return CheckDeleteAccountsRequest(&x)
+	}
+	ImportAccount.CheckJSON = func(b []byte) *Problem {
+		if p := shapeImportAccountRequest.Check(b); p != nil {
+			return p
+		}
+		var x gen.ImportAccountRequest
+		if err := json.Unmarshal(b, &x); err != nil {
+			return decodeProblem(err)
+		}
+		return CheckImportAccountRequest(&x)
+	}
+	KickAccount.CheckJSON = func(b []byte) *Problem {
+		if p := shapeKickAccountRequest.Check(b); p != nil {
+			return p
+		}
+		var x gen.KickAccountRequest
+		if err := json.Unmarshal(b, &x); err != nil {
+			return decodeProblem(err)
+		}
+		return CheckKickAccountRequest(&x)
+	}
+	ImportAccounts.CheckJSON = func(b []byte) *Problem {
+		if p := shapeImportAccountsRequest.Check(b); p != nil {
+			return p
+		}
+		var x gen.ImportAccountsRequest
+		if err := json.Unmarshal(b, &x); err != nil {
+			return decodeProblem(err)
+		}
+		return CheckImportAccountsRequest(&x)
+	}
+	GetOnlineStatus.CheckJSON = func(b []byte) *Problem {
+		if p := shapeGetOnlineStatusRequest.Check(b); p != nil {
+			return p
+		}
+		var x gen.GetOnlineStatusRequest
+		if err := json.Unmarshal(b, &x); err != nil {
+			return decodeProblem(err)
+		}
+		return CheckGetOnlineStatusRequest(&x)
+	}
+	GetProfiles.CheckJSON = func(b []byte) *Problem {
+		if p := shapeGetProfilesRequest.Check(b); p != nil {
+			return p
+		}
+		var x gen.GetProfilesRequest
+		if err := json.Unmarshal(b, &x); err != nil {
+			return decodeProblem(err)
+		}
+		return CheckGetProfilesRequest(&x)
+	}
+	SetProfile.CheckJSON = func(b []byte) *Problem {
+		if p := shapeSetProfileRequest.Check(b); p != nil {
+			return p
+		}
+		var x gen.SetProfileRequest
+		if err := json.Unmarshal(b, &x); err != nil {
+			return decodeProblem(err)
+		}
+		return CheckSetProfileRequest(&x)
+	}
+	BlockAccounts.CheckJSON = func(b []byte) *Problem {
+		if p := shapeBlockAccountsRequest.Check(b); p != nil {
+			return p
+		}
+		var x gen.BlockAccountsRequest
+		if err := json.Unmarshal(b, &x); err != nil {
+			return decodeProblem(err)
+		}
+		return CheckBlockAccountsRequest(&x)
+	}
+	CheckBlocked.CheckJSON = func(b []byte) *Problem {
+		if p := shapeCheckBlockedRequest.Check(b); p != nil {
+			return p
+		}
+		var x gen.CheckBlockedRequest
+		if err := json.Unmarshal(b, &x); err != nil {
+			return decodeProblem(err)
+		}
+		return CheckCheckBlockedRequest(&x)
+	}
+	UnblockAccounts.CheckJSON = func(b []byte) *Problem {
+		if p := shapeUnblockAccountsRequest.Check(b); p != nil {
+			return p
+		}
+		var x gen.UnblockAccountsRequest
+		if err := json.Unmarshal(b, &x); err != nil {
+			return decodeProblem(err)
+		}
+		return CheckUnblockAccountsRequest(&x)
+	}
+	ListBlocked.CheckJSON = func(b []byte) *Problem {
+		if p := shapeListBlockedRequest.Check(b); p != nil {
+			return p
+		}
+		var x gen.ListBlockedRequest
+		if err := json.Unmarshal(b, &x); err != nil {
+			return decodeProblem(err)
+		}
+		return CheckListBlockedRequest(&x)
+	}
+	AddFriends.CheckJSON = func(b []byte) *Problem {
+		if p := shapeAddFriendsRequest.Check(b); p != nil {
+			return p
+		}
+		var x gen.AddFriendsRequest
+		if err := json.Unmarshal(b, &x); err != nil {
+			return decodeProblem(err)
+		}
+		return CheckAddFriendsRequest(&x)
+	}
+	CheckFriends.CheckJSON = func(b []byte) *Problem {
+		if p := shapeCheckFriendsRequest.Check(b); p != nil {
+			return p
+		}
+		var x gen.CheckFriendsRequest
+		if err := json.Unmarshal(b, &x); err != nil {
+			return decodeProblem(err)
+		}
+		return CheckCheckFriendsRequest(&x)
+	}
+	DeleteFriends.CheckJSON = func(b []byte) *Problem {
+		if p := shapeDeleteFriendsRequest.Check(b); p != nil {
+			return p
+		}
+		var x gen.DeleteFriendsRequest
+		if err := json.Unmarshal(b, &x); err != nil {
+			return decodeProblem(err)
+		}
+		return CheckDeleteFriendsRequest(&x)
+	}
+	DeleteAllFriends.CheckJSON = func(b []byte) *Problem {
+		if p := shapeDeleteAllFriendsRequest.Check(b); p != nil {
+			return p
+		}
+		var x gen.DeleteAllFriendsRequest
+		if err := json.Unmarshal(b, &x); err != nil {
+			return decodeProblem(err)
+		}
+		return CheckDeleteAllFriendsRequest(&x)
+	}
+	ListFriends.CheckJSON = func(b []byte) *Problem {
+		if p := shapeListFriendsRequest.Check(b); p != nil {
+			return p
+		}
+		var x gen.ListFriendsRequest
+		if err := json.Unmarshal(b, &x); err != nil {
+			return decodeProblem(err)
+		}
+		return CheckListFriendsRequest(&x)
+	}
 	GetFriends.CheckJSON = func(b []byte) *Problem {
 		if p := shapeGetFriendsRequest.Check(b); p != nil {
 			return p
@@ -119,6 +682,36 @@ func init() {
 		}
 		return CheckImportFriendsRequest(&x)
 	}
+	UpdateFriends.CheckJSON = func(b []byte) *Problem {
+		if p := shapeUpdateFriendsRequest.Check(b); p != nil {
+			return p
+		}
+		var x gen.UpdateFriendsRequest
+		if err := json.Unmarshal(b, &x); err != nil {
+			return decodeProblem(err)
+		}
+		return CheckUpdateFriendsRequest(&x)
+	}
+	AddFriendLists.CheckJSON = func(b []byte) *Problem {
+		if p := shapeAddFriendListsRequest.Check(b); p != nil {
+			return p
+		}
+		var x gen.AddFriendListsRequest
+		if err := json.Unmarshal(b, &x); err != nil {
+			return decodeProblem(err)
+		}
+		return CheckAddFriendListsRequest(&x)
+	}
+	DeleteFriendLists.CheckJSON = func(b []byte) *Problem {
+		if p := shapeDeleteFriendListsRequest.Check(b); p != nil {
+			return p
+		}
+		var x gen.DeleteFriendListsRequest
+		if err := json.Unmarshal(b, &x); err != nil {
+			return decodeProblem(err)
+		}
+		return CheckDeleteFriendListsRequest(&x)
+	}
 	GetFriendLists.CheckJSON = func(b []byte) *Problem {
 		if p := shapeGetFriendListsRequest.Check(b); p != nil {
 			return p
@@ -133,28 +726,113 @@ func init() {
 
 // The shapes of the request objects, for CheckJSON.
 var (
-	shapeListGroupIDsRequest   = &Shape{}
-	shapeGetFriendsRequest     = &Shape{}
-	shapeImportFriendsRequest  = &Shape{}
-	shapeAddFriendItem         = &Shape{}
-	shapeCustomFriendItem      = &Shape{}
-	shapeGetFriendListsRequest = &Shape{}
+	shapeListGroupIDsRequest      = &Shape{}
+	shapeCheckAccountsRequest     = &Shape{}
+	shapeCheckAccountItem         = &Shape{}
+	shapeDeleteAccountsRequest    = &Shape{}
+	shapeDeleteAccountItem        = &Shape{}
+	shapeImportAccountRequest     = &Shape{}
+	shapeKickAccountRequest       = &Shape{}
+	shapeImportAccountsRequest    = &Shape{}
+	shapeImportAccountItem        = &Shape{}
+	shapeGetOnlineStatusRequest   = &Shape{}
+	shapeGetProfilesRequest       = &Shape{}
+	shapeSetProfileRequest        = &Shape{}
+	shapeProfileItem              = &Shape{}
+	shapeBlockAccountsRequest     = &Shape{}
+	shapeCheckBlockedRequest      = &Shape{}
+	shapeUnblockAccountsRequest   = &Shape{}
+	shapeListBlockedRequest       = &Shape{}
+	shapeAddFriendsRequest        = &Shape{}
+	shapeFriendAddItem            = &Shape{}
+	shapeCheckFriendsRequest      = &Shape{}
+	shapeDeleteFriendsRequest     = &Shape{}
+	shapeDeleteAllFriendsRequest  = &Shape{}
+	shapeListFriendsRequest       = &Shape{}
+	shapeGetFriendsRequest        = &Shape{}
+	shapeImportFriendsRequest     = &Shape{}
+	shapeAddFriendItem            = &Shape{}
+	shapeCustomFriendItem         = &Shape{}
+	shapeUpdateFriendsRequest     = &Shape{}
+	shapeFriendUpdateItem         = &Shape{}
+	shapeFriendUpdateTag          = &Shape{}
+	shapeAddFriendListsRequest    = &Shape{}
+	shapeDeleteFriendListsRequest = &Shape{}
+	shapeGetFriendListsRequest    = &Shape{}
 )
 
 func init() {
 	shapeListGroupIDsRequest.Fields = map[string]*Shape{"GroupType": nil, "Limit": nil, "Next": nil}
+	shapeCheckAccountsRequest.Required = []string{"CheckItem"}
+	shapeCheckAccountsRequest.Fields = map[string]*Shape{"CheckItem": {Items: shapeCheckAccountItem}}
+	shapeCheckAccountItem.Required = []string{"UserID"}
+	shapeCheckAccountItem.Fields = map[string]*Shape{"UserID": nil}
+	shapeDeleteAccountsRequest.Required = []string{"DeleteItem"}
+	shapeDeleteAccountsRequest.Fields = map[string]*Shape{"DeleteItem": {Items: shapeDeleteAccountItem}}
+	shapeDeleteAccountItem.Required = []string{"UserID"}
+	shapeDeleteAccountItem.Fields = map[string]*Shape{"UserID": nil}
+	shapeImportAccountRequest.Required = []string{"UserID"}
+	shapeImportAccountRequest.Fields = map[string]*Shape{"FaceUrl": nil, "Nick": nil, "UserID": nil}
+	shapeKickAccountRequest.Required = []string{"UserID"}
+	shapeKickAccountRequest.Fields = map[string]*Shape{"UserID": nil}
+	shapeImportAccountsRequest.Fields = map[string]*Shape{"AccountList": {Items: shapeImportAccountItem}, "Accounts": nil}
+	shapeImportAccountItem.Required = []string{"UserID"}
+	shapeImportAccountItem.Fields = map[string]*Shape{"FaceUrl": nil, "Nick": nil, "UserID": nil}
+	shapeGetOnlineStatusRequest.Required = []string{"To_Account"}
+	shapeGetOnlineStatusRequest.Fields = map[string]*Shape{"IsNeedDetail": nil, "To_Account": nil}
+	shapeGetProfilesRequest.Required = []string{"To_Account", "TagList"}
+	shapeGetProfilesRequest.Fields = map[string]*Shape{"TagList": nil, "To_Account": nil}
+	shapeSetProfileRequest.Required = []string{"From_Account", "ProfileItem"}
+	shapeSetProfileRequest.Fields = map[string]*Shape{"From_Account": nil, "ProfileItem": {Items: shapeProfileItem}}
+	shapeProfileItem.Required = []string{"Tag", "Value"}
+	shapeProfileItem.Fields = map[string]*Shape{"Tag": nil, "Value": {Value: true}}
+	shapeBlockAccountsRequest.Required = []string{"From_Account", "To_Account"}
+	shapeBlockAccountsRequest.Fields = map[string]*Shape{"From_Account": nil, "To_Account": nil}
+	shapeCheckBlockedRequest.Required = []string{"From_Account", "To_Account", "CheckType"}
+	shapeCheckBlockedRequest.Fields = map[string]*Shape{"CheckType": nil, "From_Account": nil, "To_Account": nil}
+	shapeUnblockAccountsRequest.Required = []string{"From_Account", "To_Account"}
+	shapeUnblockAccountsRequest.Fields = map[string]*Shape{"From_Account": nil, "To_Account": nil}
+	shapeListBlockedRequest.Required = []string{"From_Account", "StartIndex", "MaxLimited", "LastSequence"}
+	shapeListBlockedRequest.Fields = map[string]*Shape{"From_Account": nil, "LastSequence": nil, "MaxLimited": nil, "StartIndex": nil}
+	shapeAddFriendsRequest.Required = []string{"From_Account", "AddFriendItem"}
+	shapeAddFriendsRequest.Fields = map[string]*Shape{"AddFriendItem": {Items: shapeFriendAddItem}, "AddType": nil, "ForceAddFlags": nil, "From_Account": nil}
+	shapeFriendAddItem.Required = []string{"To_Account", "AddSource"}
+	shapeFriendAddItem.Fields = map[string]*Shape{"AddSource": nil, "AddWording": nil, "GroupName": nil, "Remark": nil, "To_Account": nil}
+	shapeCheckFriendsRequest.Required = []string{"From_Account", "To_Account", "CheckType"}
+	shapeCheckFriendsRequest.Fields = map[string]*Shape{"CheckType": nil, "From_Account": nil, "To_Account": nil}
+	shapeDeleteFriendsRequest.Required = []string{"From_Account", "To_Account"}
+	shapeDeleteFriendsRequest.Fields = map[string]*Shape{"DeleteType": nil, "From_Account": nil, "To_Account": nil}
+	shapeDeleteAllFriendsRequest.Required = []string{"From_Account"}
+	shapeDeleteAllFriendsRequest.Fields = map[string]*Shape{"DeleteType": nil, "From_Account": nil}
+	shapeListFriendsRequest.Required = []string{"From_Account", "StartIndex"}
+	shapeListFriendsRequest.Fields = map[string]*Shape{"CustomSequence": nil, "From_Account": nil, "StandardSequence": nil, "StartIndex": nil}
+	shapeGetFriendsRequest.Required = []string{"From_Account", "To_Account", "TagList"}
 	shapeGetFriendsRequest.Fields = map[string]*Shape{"From_Account": nil, "TagList": nil, "To_Account": nil}
+	shapeImportFriendsRequest.Required = []string{"From_Account", "AddFriendItem"}
 	shapeImportFriendsRequest.Fields = map[string]*Shape{"AddFriendItem": {Items: shapeAddFriendItem}, "From_Account": nil}
+	shapeAddFriendItem.Required = []string{"To_Account", "AddSource"}
 	shapeAddFriendItem.Fields = map[string]*Shape{"AddSource": nil, "AddTime": nil, "AddWording": nil, "CustomItem": {Items: shapeCustomFriendItem}, "GroupName": nil, "Remark": nil, "RemarkTime": nil, "To_Account": nil}
-	shapeCustomFriendItem.Fields = map[string]*Shape{"Tag": nil, "Value": nil}
+	shapeCustomFriendItem.Required = []string{"Tag", "Value"}
+	shapeCustomFriendItem.Fields = map[string]*Shape{"Tag": nil, "Value": {Value: true}}
+	shapeUpdateFriendsRequest.Required = []string{"From_Account", "UpdateItem"}
+	shapeUpdateFriendsRequest.Fields = map[string]*Shape{"From_Account": nil, "UpdateItem": {Items: shapeFriendUpdateItem}}
+	shapeFriendUpdateItem.Required = []string{"To_Account", "SnsItem"}
+	shapeFriendUpdateItem.Fields = map[string]*Shape{"SnsItem": {Items: shapeFriendUpdateTag}, "To_Account": nil}
+	shapeFriendUpdateTag.Required = []string{"Tag", "Value"}
+	shapeFriendUpdateTag.Fields = map[string]*Shape{"Tag": nil, "Value": {Value: true}}
+	shapeAddFriendListsRequest.Required = []string{"From_Account", "GroupName"}
+	shapeAddFriendListsRequest.Fields = map[string]*Shape{"From_Account": nil, "GroupName": nil, "To_Account": nil}
+	shapeDeleteFriendListsRequest.Required = []string{"From_Account", "GroupName"}
+	shapeDeleteFriendListsRequest.Fields = map[string]*Shape{"From_Account": nil, "GroupName": nil}
+	shapeGetFriendListsRequest.Required = []string{"From_Account"}
 	shapeGetFriendListsRequest.Fields = map[string]*Shape{"From_Account": nil, "GroupName": nil, "NeedFriend": nil}
 }
 
 // Operations are every operation of the document, by path.
-var Operations = []*Operation{ListGroupIDs, GetFriends, ImportFriends, GetFriendLists}
+var Operations = []*Operation{ListGroupIDs, CheckAccounts, DeleteAccounts, ImportAccount, KickAccount, ImportAccounts, GetOnlineStatus, GetProfiles, SetProfile, BlockAccounts, CheckBlocked, UnblockAccounts, ListBlocked, AddFriends, CheckFriends, DeleteFriends, DeleteAllFriends, ListFriends, GetFriends, ImportFriends, UpdateFriends, AddFriendLists, DeleteFriendLists, GetFriendLists}
 
 // Families are the document's tags (the API's families) and the client's service for each.
-var Families = []struct{ Name, Service string }{{"sns", "Friends"}, {"group", "Groups"}}
+var Families = []struct{ Name, Service string }{{"sns", "Friends"}, {"group", "Groups"}, {"account", "Accounts"}, {"profile", "Profiles"}}
 
 // PublicErrors are the codes any operation may answer (x-tim-public-errors).
 var PublicErrors = map[int]ErrorCode{
@@ -196,9 +874,11 @@ var PublicErrors = map[int]ErrorCode{
 
 // Limits the vendor's pages state in prose (x-tim-limits).
 const (
+	LimitBlocklistPerAccount   = 1000    // blocklist-per-account
 	LimitFriendListsPerAccount = 32      // friend-lists-per-account
 	LimitFriendsPerAccount     = 3000    // friends-per-account
 	LimitGroupAnswerBytes      = 1048576 // group-answer-bytes
+	LimitProfileValueBytes     = 500     // profile-value-bytes
 )
 
 // Defaults of request fields the document gives (default).
@@ -214,17 +894,18 @@ var Tags = []Tag{
 	{Name: "Tag_SNS_IM_AddWording", Family: "friend", GoName: "AddWording", Type: "string", Enum: nil, Uint32: false, MaxBytes: 256, UnixTime: false, Meaning: "the wording of the friend request"},
 	{Name: "Tag_SNS_IM_AddTime", Family: "friend", GoName: "AddTime", Type: "integer", Enum: nil, Uint32: false, MaxBytes: 0, UnixTime: true, Meaning: "when the friendship was made"},
 	{Name: "Tag_SNS_IM_RemarkTime", Family: "friend", GoName: "RemarkTime", Type: "integer", Enum: nil, Uint32: false, MaxBytes: 0, UnixTime: true, Meaning: "when the remark was set"},
-	{Name: "Tag_Profile_IM_Nick", Family: "profile", GoName: "Nick", Type: "string", Enum: nil, Uint32: false, MaxBytes: 0, UnixTime: false, Meaning: "the nickname"},
+	{Name: "Tag_Profile_IM_Nick", Family: "profile", GoName: "Nick", Type: "string", Enum: nil, Uint32: false, MaxBytes: 500, UnixTime: false, Meaning: "the nickname"},
 	{Name: "Tag_Profile_IM_Gender", Family: "profile", GoName: "Gender", Type: "string", Enum: []string{"Gender_Type_Unknown", "Gender_Type_Female", "Gender_Type_Male"}, Uint32: false, MaxBytes: 0, UnixTime: false, Meaning: "the gender"},
 	{Name: "Tag_Profile_IM_BirthDay", Family: "profile", GoName: "BirthDay", Type: "integer", Enum: nil, Uint32: true, MaxBytes: 0, UnixTime: false, Meaning: "the birthday, e.g. 20190419"},
-	{Name: "Tag_Profile_IM_Location", Family: "profile", GoName: "Location", Type: "string", Enum: nil, Uint32: false, MaxBytes: 0, UnixTime: false, Meaning: "the location"},
-	{Name: "Tag_Profile_IM_SelfSignature", Family: "profile", GoName: "SelfSignature", Type: "string", Enum: nil, Uint32: false, MaxBytes: 0, UnixTime: false, Meaning: "the personal signature"},
+	{Name: "Tag_Profile_IM_Location", Family: "profile", GoName: "Location", Type: "string", Enum: nil, Uint32: false, MaxBytes: 16, UnixTime: false, Meaning: "the location"},
+	{Name: "Tag_Profile_IM_SelfSignature", Family: "profile", GoName: "SelfSignature", Type: "string", Enum: nil, Uint32: false, MaxBytes: 500, UnixTime: false, Meaning: "the personal signature"},
 	{Name: "Tag_Profile_IM_AllowType", Family: "profile", GoName: "AllowType", Type: "string", Enum: []string{"AllowType_Type_NeedConfirm", "AllowType_Type_AllowAny", "AllowType_Type_DenyAny"}, Uint32: false, MaxBytes: 0, UnixTime: false, Meaning: "how friend requests are handled"},
 	{Name: "Tag_Profile_IM_Language", Family: "profile", GoName: "Language", Type: "integer", Enum: nil, Uint32: true, MaxBytes: 0, UnixTime: false, Meaning: "the language"},
-	{Name: "Tag_Profile_IM_Image", Family: "profile", GoName: "Image", Type: "string", Enum: nil, Uint32: false, MaxBytes: 0, UnixTime: false, Meaning: "the profile photo URL"},
+	{Name: "Tag_Profile_IM_Image", Family: "profile", GoName: "Image", Type: "string", Enum: nil, Uint32: false, MaxBytes: 500, UnixTime: false, Meaning: "the profile photo URL"},
 	{Name: "Tag_Profile_IM_AdminForbidType", Family: "profile", GoName: "AdminForbidType", Type: "string", Enum: []string{"AdminForbid_Type_None", "AdminForbid_Type_SendOut"}, Uint32: false, MaxBytes: 0, UnixTime: false, Meaning: "whether the admin forbids the user to add friends"},
 	{Name: "Tag_Profile_IM_Level", Family: "profile", GoName: "Level", Type: "integer", Enum: nil, Uint32: true, MaxBytes: 0, UnixTime: false, Meaning: "the level"},
 	{Name: "Tag_Profile_IM_Role", Family: "profile", GoName: "Role", Type: "integer", Enum: nil, Uint32: true, MaxBytes: 0, UnixTime: false, Meaning: "the role"},
+	{Name: "Tag_Profile_IM_MsgSettings", Family: "profile", GoName: "MsgSettings", Type: "integer", Enum: nil, Uint32: true, MaxBytes: 0, UnixTime: false, Meaning: "the message settings (bit 0: 1 blocks messages)"},
 }
 
 // GroupTypeRenames maps an old group type name to its new one (GroupType x-tim-renamed).
@@ -246,6 +927,551 @@ func CheckListGroupIDsRequest(x *gen.ListGroupIDsRequest) *Problem {
 		if r := ruleListGroupIDsRequest_Next.Reason(int64((*x.Next))); r != "" {
 			return &Problem{Field: "Next", Reason: r}
 		}
+	}
+	return nil
+}
+
+// CheckCheckAccountsRequest checks x against the schema CheckAccountsRequest.
+func CheckCheckAccountsRequest(x *gen.CheckAccountsRequest) *Problem {
+	if r := ItemsReason(len(x.CheckItem), 1, 100); r != "" {
+		return &Problem{Field: "CheckItem", Reason: r}
+	}
+	for i := range x.CheckItem {
+		if p := CheckCheckAccountItem(&x.CheckItem[i]); p != nil {
+			return p.Under(Index("CheckItem", i))
+		}
+	}
+	return nil
+}
+
+// CheckCheckAccountsRequestHead checks x against the schema CheckAccountsRequest, all but CheckItem (whose items are checked one by one).
+func CheckCheckAccountsRequestHead(x *gen.CheckAccountsRequest) *Problem {
+	return nil
+}
+
+// CheckCheckAccountItem checks x against the schema CheckAccountItem.
+func CheckCheckAccountItem(x *gen.CheckAccountItem) *Problem {
+	if r := ruleUserID.Reason(string(x.UserID)); r != "" {
+		return &Problem{Field: "UserID", Reason: r}
+	}
+	return nil
+}
+
+// CheckDeleteAccountsRequest checks x against the schema DeleteAccountsRequest.
+func CheckDeleteAccountsRequest(x *gen.DeleteAccountsRequest) *Problem {
+	if r := ItemsReason(len(x.DeleteItem), 1, 100); r != "" {
+		return &Problem{Field: "DeleteItem", Reason: r}
+	}
+	for i := range x.DeleteItem {
+		if p := CheckDeleteAccountItem(&x.DeleteItem[i]); p != nil {
+			return p.Under(Index("DeleteItem", i))
+		}
+	}
+	return nil
+}
+
+// CheckDeleteAccountsRequestHead checks x against the schema DeleteAccountsRequest, all but DeleteItem (whose items are checked one by one).
+func CheckDeleteAccountsRequestHead(x *gen.DeleteAccountsRequest) *Problem {
+	return nil
+}
+
+// CheckDeleteAccountItem checks x against the schema DeleteAccountItem.
+func CheckDeleteAccountItem(x *gen.DeleteAccountItem) *Problem {
+	if r := ruleUserID.Reason(string(x.UserID)); r != "" {
+		return &Problem{Field: "UserID", Reason: r}
+	}
+	return nil
+}
+
+// CheckImportAccountRequest checks x against the schema ImportAccountRequest.
+func CheckImportAccountRequest(x *gen.ImportAccountRequest) *Problem {
+	if x.FaceURL != nil {
+		if r := ruleImportAccountRequest_FaceUrl.Reason((*x.FaceURL)); r != "" {
+			return &Problem{Field: "FaceUrl", Reason: r}
+		}
+	}
+	if x.Nick != nil {
+		if r := ruleImportAccountRequest_Nick.Reason((*x.Nick)); r != "" {
+			return &Problem{Field: "Nick", Reason: r}
+		}
+	}
+	if r := ruleUserID.Reason(string(x.UserID)); r != "" {
+		return &Problem{Field: "UserID", Reason: r}
+	}
+	return nil
+}
+
+// CheckKickAccountRequest checks x against the schema KickAccountRequest.
+func CheckKickAccountRequest(x *gen.KickAccountRequest) *Problem {
+	if r := ruleUserID.Reason(string(x.UserID)); r != "" {
+		return &Problem{Field: "UserID", Reason: r}
+	}
+	return nil
+}
+
+// CheckImportAccountsRequest checks x against the schema ImportAccountsRequest.
+func CheckImportAccountsRequest(x *gen.ImportAccountsRequest) *Problem {
+	n := 0
+	if x.AccountList != nil {
+		n++
+	}
+	if x.Accounts != nil {
+		n++
+	}
+	if r := PropertiesReason(n, 1, 1, "AccountList, Accounts"); r != "" {
+		return &Problem{Reason: r}
+	}
+	if r := ItemsReason(len(x.AccountList), 1, 100); x.AccountList != nil && r != "" {
+		return &Problem{Field: "AccountList", Reason: r}
+	}
+	for i := range x.AccountList {
+		if p := CheckImportAccountItem(&x.AccountList[i]); p != nil {
+			return p.Under(Index("AccountList", i))
+		}
+	}
+	if r := ItemsReason(len(x.Accounts), 1, 100); x.Accounts != nil && r != "" {
+		return &Problem{Field: "Accounts", Reason: r}
+	}
+	for i := range x.Accounts {
+		if r := ruleUserID.Reason(string(x.Accounts[i])); r != "" {
+			return &Problem{Field: Index("Accounts", i), Reason: r}
+		}
+	}
+	return nil
+}
+
+// CheckImportAccountsRequestHead checks x against the schema ImportAccountsRequest, all but AccountList (whose items are checked one by one).
+func CheckImportAccountsRequestHead(x *gen.ImportAccountsRequest) *Problem {
+	n := 0
+	n++ // AccountList, the batch's items
+	if x.Accounts != nil {
+		n++
+	}
+	if r := PropertiesReason(n, 1, 1, "AccountList, Accounts"); r != "" {
+		return &Problem{Reason: r + " (the method sends AccountList itself)"}
+	}
+	if r := ItemsReason(len(x.Accounts), 1, 100); x.Accounts != nil && r != "" {
+		return &Problem{Field: "Accounts", Reason: r}
+	}
+	for i := range x.Accounts {
+		if r := ruleUserID.Reason(string(x.Accounts[i])); r != "" {
+			return &Problem{Field: Index("Accounts", i), Reason: r}
+		}
+	}
+	return nil
+}
+
+// CheckImportAccountItem checks x against the schema ImportAccountItem.
+func CheckImportAccountItem(x *gen.ImportAccountItem) *Problem {
+	if x.FaceURL != nil {
+		if r := ruleImportAccountItem_FaceUrl.Reason((*x.FaceURL)); r != "" {
+			return &Problem{Field: "FaceUrl", Reason: r}
+		}
+	}
+	if x.Nick != nil {
+		if r := ruleImportAccountItem_Nick.Reason((*x.Nick)); r != "" {
+			return &Problem{Field: "Nick", Reason: r}
+		}
+	}
+	if r := ruleUserID.Reason(string(x.UserID)); r != "" {
+		return &Problem{Field: "UserID", Reason: r}
+	}
+	return nil
+}
+
+// CheckGetOnlineStatusRequest checks x against the schema GetOnlineStatusRequest.
+func CheckGetOnlineStatusRequest(x *gen.GetOnlineStatusRequest) *Problem {
+	if x.IsNeedDetail != nil {
+		if r := ruleGetOnlineStatusRequest_IsNeedDetail.Reason(int64((*x.IsNeedDetail))); r != "" {
+			return &Problem{Field: "IsNeedDetail", Reason: r}
+		}
+	}
+	if r := ItemsReason(len(x.ToAccount), 1, 500); r != "" {
+		return &Problem{Field: "To_Account", Reason: r}
+	}
+	for i := range x.ToAccount {
+		if r := ruleUserID.Reason(string(x.ToAccount[i])); r != "" {
+			return &Problem{Field: Index("To_Account", i), Reason: r}
+		}
+	}
+	return nil
+}
+
+// CheckGetOnlineStatusRequestHead checks x against the schema GetOnlineStatusRequest, all but To_Account (whose items are checked one by one).
+func CheckGetOnlineStatusRequestHead(x *gen.GetOnlineStatusRequest) *Problem {
+	if x.IsNeedDetail != nil {
+		if r := ruleGetOnlineStatusRequest_IsNeedDetail.Reason(int64((*x.IsNeedDetail))); r != "" {
+			return &Problem{Field: "IsNeedDetail", Reason: r}
+		}
+	}
+	return nil
+}
+
+// CheckGetOnlineStatusRequestItem checks one item of GetOnlineStatusRequest.To_Account.
+func CheckGetOnlineStatusRequestItem(x string) *Problem {
+	if r := ruleUserID.Reason(x); r != "" {
+		return &Problem{Field: "", Reason: r}
+	}
+	return nil
+}
+
+// CheckGetProfilesRequest checks x against the schema GetProfilesRequest.
+func CheckGetProfilesRequest(x *gen.GetProfilesRequest) *Problem {
+	if r := ItemsReason(len(x.TagList), 1, -1); r != "" {
+		return &Problem{Field: "TagList", Reason: r}
+	}
+	for i := range x.TagList {
+		if r := ruleProfileTagName.Reason(string(x.TagList[i])); r != "" {
+			return &Problem{Field: Index("TagList", i), Reason: r}
+		}
+	}
+	if r := ItemsReason(len(x.ToAccount), 1, -1); r != "" {
+		return &Problem{Field: "To_Account", Reason: r}
+	}
+	for i := range x.ToAccount {
+		if r := ruleUserID.Reason(string(x.ToAccount[i])); r != "" {
+			return &Problem{Field: Index("To_Account", i), Reason: r}
+		}
+	}
+	return nil
+}
+
+// CheckGetProfilesRequestHead checks x against the schema GetProfilesRequest, all but To_Account (whose items are checked one by one).
+func CheckGetProfilesRequestHead(x *gen.GetProfilesRequest) *Problem {
+	if r := ItemsReason(len(x.TagList), 1, -1); r != "" {
+		return &Problem{Field: "TagList", Reason: r}
+	}
+	for i := range x.TagList {
+		if r := ruleProfileTagName.Reason(string(x.TagList[i])); r != "" {
+			return &Problem{Field: Index("TagList", i), Reason: r}
+		}
+	}
+	return nil
+}
+
+// CheckGetProfilesRequestItem checks one item of GetProfilesRequest.To_Account.
+func CheckGetProfilesRequestItem(x string) *Problem {
+	if r := ruleUserID.Reason(x); r != "" {
+		return &Problem{Field: "", Reason: r}
+	}
+	return nil
+}
+
+// CheckSetProfileRequest checks x against the schema SetProfileRequest.
+func CheckSetProfileRequest(x *gen.SetProfileRequest) *Problem {
+	if r := ruleUserID.Reason(string(x.FromAccount)); r != "" {
+		return &Problem{Field: "From_Account", Reason: r}
+	}
+	if r := ItemsReason(len(x.ProfileItem), 1, -1); r != "" {
+		return &Problem{Field: "ProfileItem", Reason: r}
+	}
+	for i := range x.ProfileItem {
+		if p := CheckProfileItem(&x.ProfileItem[i]); p != nil {
+			return p.Under(Index("ProfileItem", i))
+		}
+	}
+	return nil
+}
+
+// CheckBlockAccountsRequest checks x against the schema BlockAccountsRequest.
+func CheckBlockAccountsRequest(x *gen.BlockAccountsRequest) *Problem {
+	if r := ruleUserID.Reason(string(x.FromAccount)); r != "" {
+		return &Problem{Field: "From_Account", Reason: r}
+	}
+	if r := ItemsReason(len(x.ToAccount), 1, 1000); r != "" {
+		return &Problem{Field: "To_Account", Reason: r}
+	}
+	for i := range x.ToAccount {
+		if r := ruleUserID.Reason(string(x.ToAccount[i])); r != "" {
+			return &Problem{Field: Index("To_Account", i), Reason: r}
+		}
+	}
+	return nil
+}
+
+// CheckBlockAccountsRequestHead checks x against the schema BlockAccountsRequest, all but To_Account (whose items are checked one by one).
+func CheckBlockAccountsRequestHead(x *gen.BlockAccountsRequest) *Problem {
+	if r := ruleUserID.Reason(string(x.FromAccount)); r != "" {
+		return &Problem{Field: "From_Account", Reason: r}
+	}
+	return nil
+}
+
+// CheckBlockAccountsRequestItem checks one item of BlockAccountsRequest.To_Account.
+func CheckBlockAccountsRequestItem(x string) *Problem {
+	if r := ruleUserID.Reason(x); r != "" {
+		return &Problem{Field: "", Reason: r}
+	}
+	return nil
+}
+
+// CheckCheckBlockedRequest checks x against the schema CheckBlockedRequest.
+func CheckCheckBlockedRequest(x *gen.CheckBlockedRequest) *Problem {
+	if r := ruleBlockCheckType.Reason(string(x.CheckType)); r != "" {
+		return &Problem{Field: "CheckType", Reason: r}
+	}
+	if r := ruleUserID.Reason(string(x.FromAccount)); r != "" {
+		return &Problem{Field: "From_Account", Reason: r}
+	}
+	if r := ItemsReason(len(x.ToAccount), 1, 1000); r != "" {
+		return &Problem{Field: "To_Account", Reason: r}
+	}
+	for i := range x.ToAccount {
+		if r := ruleUserID.Reason(string(x.ToAccount[i])); r != "" {
+			return &Problem{Field: Index("To_Account", i), Reason: r}
+		}
+	}
+	return nil
+}
+
+// CheckCheckBlockedRequestHead checks x against the schema CheckBlockedRequest, all but To_Account (whose items are checked one by one).
+func CheckCheckBlockedRequestHead(x *gen.CheckBlockedRequest) *Problem {
+	if r := ruleBlockCheckType.Reason(string(x.CheckType)); r != "" {
+		return &Problem{Field: "CheckType", Reason: r}
+	}
+	if r := ruleUserID.Reason(string(x.FromAccount)); r != "" {
+		return &Problem{Field: "From_Account", Reason: r}
+	}
+	return nil
+}
+
+// CheckCheckBlockedRequestItem checks one item of CheckBlockedRequest.To_Account.
+func CheckCheckBlockedRequestItem(x string) *Problem {
+	if r := ruleUserID.Reason(x); r != "" {
+		return &Problem{Field: "", Reason: r}
+	}
+	return nil
+}
+
+// CheckUnblockAccountsRequest checks x against the schema UnblockAccountsRequest.
+func CheckUnblockAccountsRequest(x *gen.UnblockAccountsRequest) *Problem {
+	if r := ruleUserID.Reason(string(x.FromAccount)); r != "" {
+		return &Problem{Field: "From_Account", Reason: r}
+	}
+	if r := ItemsReason(len(x.ToAccount), 1, 1000); r != "" {
+		return &Problem{Field: "To_Account", Reason: r}
+	}
+	for i := range x.ToAccount {
+		if r := ruleUserID.Reason(string(x.ToAccount[i])); r != "" {
+			return &Problem{Field: Index("To_Account", i), Reason: r}
+		}
+	}
+	return nil
+}
+
+// CheckUnblockAccountsRequestHead checks x against the schema UnblockAccountsRequest, all but To_Account (whose items are checked one by one).
+func CheckUnblockAccountsRequestHead(x *gen.UnblockAccountsRequest) *Problem {
+	if r := ruleUserID.Reason(string(x.FromAccount)); r != "" {
+		return &Problem{Field: "From_Account", Reason: r}
+	}
+	return nil
+}
+
+// CheckUnblockAccountsRequestItem checks one item of UnblockAccountsRequest.To_Account.
+func CheckUnblockAccountsRequestItem(x string) *Problem {
+	if r := ruleUserID.Reason(x); r != "" {
+		return &Problem{Field: "", Reason: r}
+	}
+	return nil
+}
+
+// CheckListBlockedRequest checks x against the schema ListBlockedRequest.
+func CheckListBlockedRequest(x *gen.ListBlockedRequest) *Problem {
+	if r := ruleUserID.Reason(string(x.FromAccount)); r != "" {
+		return &Problem{Field: "From_Account", Reason: r}
+	}
+	if r := ruleListBlockedRequest_LastSequence.Reason(int64(x.LastSequence)); r != "" {
+		return &Problem{Field: "LastSequence", Reason: r}
+	}
+	if r := ruleListBlockedRequest_MaxLimited.Reason(int64(x.MaxLimited)); r != "" {
+		return &Problem{Field: "MaxLimited", Reason: r}
+	}
+	if r := ruleListBlockedRequest_StartIndex.Reason(int64(x.StartIndex)); r != "" {
+		return &Problem{Field: "StartIndex", Reason: r}
+	}
+	return nil
+}
+
+// CheckAddFriendsRequest checks x against the schema AddFriendsRequest.
+func CheckAddFriendsRequest(x *gen.AddFriendsRequest) *Problem {
+	if r := ItemsReason(len(x.AddFriendItem), 1, 1000); r != "" {
+		return &Problem{Field: "AddFriendItem", Reason: r}
+	}
+	for i := range x.AddFriendItem {
+		if p := CheckFriendAddItem(&x.AddFriendItem[i]); p != nil {
+			return p.Under(Index("AddFriendItem", i))
+		}
+	}
+	if x.AddType != nil {
+		if r := ruleAddType.Reason(string((*x.AddType))); r != "" {
+			return &Problem{Field: "AddType", Reason: r}
+		}
+	}
+	if x.ForceAddFlags != nil {
+		if r := ruleAddFriendsRequest_ForceAddFlags.Reason(int64((*x.ForceAddFlags))); r != "" {
+			return &Problem{Field: "ForceAddFlags", Reason: r}
+		}
+	}
+	if r := ruleUserID.Reason(string(x.FromAccount)); r != "" {
+		return &Problem{Field: "From_Account", Reason: r}
+	}
+	return nil
+}
+
+// CheckAddFriendsRequestHead checks x against the schema AddFriendsRequest, all but AddFriendItem (whose items are checked one by one).
+func CheckAddFriendsRequestHead(x *gen.AddFriendsRequest) *Problem {
+	if x.AddType != nil {
+		if r := ruleAddType.Reason(string((*x.AddType))); r != "" {
+			return &Problem{Field: "AddType", Reason: r}
+		}
+	}
+	if x.ForceAddFlags != nil {
+		if r := ruleAddFriendsRequest_ForceAddFlags.Reason(int64((*x.ForceAddFlags))); r != "" {
+			return &Problem{Field: "ForceAddFlags", Reason: r}
+		}
+	}
+	if r := ruleUserID.Reason(string(x.FromAccount)); r != "" {
+		return &Problem{Field: "From_Account", Reason: r}
+	}
+	return nil
+}
+
+// CheckFriendAddItem checks x against the schema FriendAddItem.
+func CheckFriendAddItem(x *gen.FriendAddItem) *Problem {
+	if r := ruleFriendAddItem_AddSource.Reason(x.AddSource); r != "" {
+		return &Problem{Field: "AddSource", Reason: r}
+	}
+	if x.AddWording != nil {
+		if r := ruleFriendAddItem_AddWording.Reason((*x.AddWording)); r != "" {
+			return &Problem{Field: "AddWording", Reason: r}
+		}
+	}
+	if x.GroupName != nil {
+		if r := ruleFriendListName.Reason(string((*x.GroupName))); r != "" {
+			return &Problem{Field: "GroupName", Reason: r}
+		}
+	}
+	if x.Remark != nil {
+		if r := ruleFriendAddItem_Remark.Reason((*x.Remark)); r != "" {
+			return &Problem{Field: "Remark", Reason: r}
+		}
+	}
+	if r := ruleUserID.Reason(string(x.ToAccount)); r != "" {
+		return &Problem{Field: "To_Account", Reason: r}
+	}
+	return nil
+}
+
+// CheckCheckFriendsRequest checks x against the schema CheckFriendsRequest.
+func CheckCheckFriendsRequest(x *gen.CheckFriendsRequest) *Problem {
+	if r := ruleFriendCheckType.Reason(string(x.CheckType)); r != "" {
+		return &Problem{Field: "CheckType", Reason: r}
+	}
+	if r := ruleUserID.Reason(string(x.FromAccount)); r != "" {
+		return &Problem{Field: "From_Account", Reason: r}
+	}
+	if r := ItemsReason(len(x.ToAccount), 1, 1000); r != "" {
+		return &Problem{Field: "To_Account", Reason: r}
+	}
+	for i := range x.ToAccount {
+		if r := ruleUserID.Reason(string(x.ToAccount[i])); r != "" {
+			return &Problem{Field: Index("To_Account", i), Reason: r}
+		}
+	}
+	return nil
+}
+
+// CheckCheckFriendsRequestHead checks x against the schema CheckFriendsRequest, all but To_Account (whose items are checked one by one).
+func CheckCheckFriendsRequestHead(x *gen.CheckFriendsRequest) *Problem {
+	if r := ruleFriendCheckType.Reason(string(x.CheckType)); r != "" {
+		return &Problem{Field: "CheckType", Reason: r}
+	}
+	if r := ruleUserID.Reason(string(x.FromAccount)); r != "" {
+		return &Problem{Field: "From_Account", Reason: r}
+	}
+	return nil
+}
+
+// CheckCheckFriendsRequestItem checks one item of CheckFriendsRequest.To_Account.
+func CheckCheckFriendsRequestItem(x string) *Problem {
+	if r := ruleUserID.Reason(x); r != "" {
+		return &Problem{Field: "", Reason: r}
+	}
+	return nil
+}
+
+// CheckDeleteFriendsRequest checks x against the schema DeleteFriendsRequest.
+func CheckDeleteFriendsRequest(x *gen.DeleteFriendsRequest) *Problem {
+	if x.DeleteType != nil {
+		if r := ruleDeleteType.Reason(string((*x.DeleteType))); r != "" {
+			return &Problem{Field: "DeleteType", Reason: r}
+		}
+	}
+	if r := ruleUserID.Reason(string(x.FromAccount)); r != "" {
+		return &Problem{Field: "From_Account", Reason: r}
+	}
+	if r := ItemsReason(len(x.ToAccount), 1, 1000); r != "" {
+		return &Problem{Field: "To_Account", Reason: r}
+	}
+	for i := range x.ToAccount {
+		if r := ruleUserID.Reason(string(x.ToAccount[i])); r != "" {
+			return &Problem{Field: Index("To_Account", i), Reason: r}
+		}
+	}
+	return nil
+}
+
+// CheckDeleteFriendsRequestHead checks x against the schema DeleteFriendsRequest, all but To_Account (whose items are checked one by one).
+func CheckDeleteFriendsRequestHead(x *gen.DeleteFriendsRequest) *Problem {
+	if x.DeleteType != nil {
+		if r := ruleDeleteType.Reason(string((*x.DeleteType))); r != "" {
+			return &Problem{Field: "DeleteType", Reason: r}
+		}
+	}
+	if r := ruleUserID.Reason(string(x.FromAccount)); r != "" {
+		return &Problem{Field: "From_Account", Reason: r}
+	}
+	return nil
+}
+
+// CheckDeleteFriendsRequestItem checks one item of DeleteFriendsRequest.To_Account.
+func CheckDeleteFriendsRequestItem(x string) *Problem {
+	if r := ruleUserID.Reason(x); r != "" {
+		return &Problem{Field: "", Reason: r}
+	}
+	return nil
+}
+
+// CheckDeleteAllFriendsRequest checks x against the schema DeleteAllFriendsRequest.
+func CheckDeleteAllFriendsRequest(x *gen.DeleteAllFriendsRequest) *Problem {
+	if x.DeleteType != nil {
+		if r := ruleDeleteType.Reason(string((*x.DeleteType))); r != "" {
+			return &Problem{Field: "DeleteType", Reason: r}
+		}
+	}
+	if r := ruleUserID.Reason(string(x.FromAccount)); r != "" {
+		return &Problem{Field: "From_Account", Reason: r}
+	}
+	return nil
+}
+
+// CheckListFriendsRequest checks x against the schema ListFriendsRequest.
+func CheckListFriendsRequest(x *gen.ListFriendsRequest) *Problem {
+	if x.CustomSequence != nil {
+		if r := ruleListFriendsRequest_CustomSequence.Reason(int64((*x.CustomSequence))); r != "" {
+			return &Problem{Field: "CustomSequence", Reason: r}
+		}
+	}
+	if r := ruleUserID.Reason(string(x.FromAccount)); r != "" {
+		return &Problem{Field: "From_Account", Reason: r}
+	}
+	if x.StandardSequence != nil {
+		if r := ruleListFriendsRequest_StandardSequence.Reason(int64((*x.StandardSequence))); r != "" {
+			return &Problem{Field: "StandardSequence", Reason: r}
+		}
+	}
+	if r := ruleListFriendsRequest_StartIndex.Reason(int64(x.StartIndex)); r != "" {
+		return &Problem{Field: "StartIndex", Reason: r}
 	}
 	return nil
 }
@@ -356,6 +1582,86 @@ func CheckAddFriendItem(x *gen.AddFriendItem) *Problem {
 	return nil
 }
 
+// CheckUpdateFriendsRequest checks x against the schema UpdateFriendsRequest.
+func CheckUpdateFriendsRequest(x *gen.UpdateFriendsRequest) *Problem {
+	if r := ruleUserID.Reason(string(x.FromAccount)); r != "" {
+		return &Problem{Field: "From_Account", Reason: r}
+	}
+	if r := ItemsReason(len(x.UpdateItem), 1, 1000); r != "" {
+		return &Problem{Field: "UpdateItem", Reason: r}
+	}
+	for i := range x.UpdateItem {
+		if p := CheckFriendUpdateItem(&x.UpdateItem[i]); p != nil {
+			return p.Under(Index("UpdateItem", i))
+		}
+	}
+	return nil
+}
+
+// CheckUpdateFriendsRequestHead checks x against the schema UpdateFriendsRequest, all but UpdateItem (whose items are checked one by one).
+func CheckUpdateFriendsRequestHead(x *gen.UpdateFriendsRequest) *Problem {
+	if r := ruleUserID.Reason(string(x.FromAccount)); r != "" {
+		return &Problem{Field: "From_Account", Reason: r}
+	}
+	return nil
+}
+
+// CheckFriendUpdateItem checks x against the schema FriendUpdateItem.
+func CheckFriendUpdateItem(x *gen.FriendUpdateItem) *Problem {
+	if r := ItemsReason(len(x.SNSItem), 1, -1); r != "" {
+		return &Problem{Field: "SnsItem", Reason: r}
+	}
+	for i := range x.SNSItem {
+		if p := CheckFriendUpdateTag(&x.SNSItem[i]); p != nil {
+			return p.Under(Index("SnsItem", i))
+		}
+	}
+	if r := ruleUserID.Reason(string(x.ToAccount)); r != "" {
+		return &Problem{Field: "To_Account", Reason: r}
+	}
+	return nil
+}
+
+// CheckAddFriendListsRequest checks x against the schema AddFriendListsRequest.
+func CheckAddFriendListsRequest(x *gen.AddFriendListsRequest) *Problem {
+	if r := ruleUserID.Reason(string(x.FromAccount)); r != "" {
+		return &Problem{Field: "From_Account", Reason: r}
+	}
+	if r := ItemsReason(len(x.GroupName), 1, 32); r != "" {
+		return &Problem{Field: "GroupName", Reason: r}
+	}
+	for i := range x.GroupName {
+		if r := ruleFriendListName.Reason(string(x.GroupName[i])); r != "" {
+			return &Problem{Field: Index("GroupName", i), Reason: r}
+		}
+	}
+	if r := ItemsReason(len(x.ToAccount), 0, 1000); x.ToAccount != nil && r != "" {
+		return &Problem{Field: "To_Account", Reason: r}
+	}
+	for i := range x.ToAccount {
+		if r := ruleUserID.Reason(string(x.ToAccount[i])); r != "" {
+			return &Problem{Field: Index("To_Account", i), Reason: r}
+		}
+	}
+	return nil
+}
+
+// CheckDeleteFriendListsRequest checks x against the schema DeleteFriendListsRequest.
+func CheckDeleteFriendListsRequest(x *gen.DeleteFriendListsRequest) *Problem {
+	if r := ruleUserID.Reason(string(x.FromAccount)); r != "" {
+		return &Problem{Field: "From_Account", Reason: r}
+	}
+	if r := ItemsReason(len(x.GroupName), 1, 32); r != "" {
+		return &Problem{Field: "GroupName", Reason: r}
+	}
+	for i := range x.GroupName {
+		if r := ruleFriendListName.Reason(string(x.GroupName[i])); r != "" {
+			return &Problem{Field: Index("GroupName", i), Reason: r}
+		}
+	}
+	return nil
+}
+
 // CheckGetFriendListsRequest checks x against the schema GetFriendListsRequest.
 func CheckGetFriendListsRequest(x *gen.GetFriendListsRequest) *Problem {
 	if r := ruleUserID.Reason(string(x.FromAccount)); r != "" {
@@ -374,6 +1680,22 @@ func CheckGetFriendListsRequest(x *gen.GetFriendListsRequest) *Problem {
 	return nil
 }
 
+// CheckProfileItem checks x against the schema ProfileItem.
+func CheckProfileItem(x *gen.ProfileItem) *Problem {
+	if r := ruleProfileTagName.Reason(string(x.Tag)); r != "" {
+		return &Problem{Field: "Tag", Reason: r}
+	}
+	if r := ValueReason(x.Value, tag.KindString, tag.KindInt); r != "" {
+		return &Problem{Field: "Value", Reason: r}
+	}
+	if vs, ok := x.Value.AsString(); ok {
+		if r := ruleProfileTagValue_string.Reason(vs); r != "" {
+			return &Problem{Field: "Value", Reason: r}
+		}
+	}
+	return nil
+}
+
 // CheckCustomFriendItem checks x against the schema CustomFriendItem.
 func CheckCustomFriendItem(x *gen.CustomFriendItem) *Problem {
 	if r := ruleCustomFriendItem_Tag.Reason(x.Tag); r != "" {
@@ -385,17 +1707,50 @@ func CheckCustomFriendItem(x *gen.CustomFriendItem) *Problem {
 	return nil
 }
 
+// CheckFriendUpdateTag checks x against the schema FriendUpdateTag.
+func CheckFriendUpdateTag(x *gen.FriendUpdateTag) *Problem {
+	if r := ruleFriendUpdateTag_Tag.Reason(x.Tag); r != "" {
+		return &Problem{Field: "Tag", Reason: r}
+	}
+	if r := ValueReason(x.Value, tag.KindString, tag.KindInt, tag.KindStrings); r != "" {
+		return &Problem{Field: "Value", Reason: r}
+	}
+	return nil
+}
+
 // The rules of the schemas' fields.
 var (
-	ruleAddFriendItem_AddSource   = &StringRule{MinLength: 0, MaxLength: -1, MaxBytes: 0, Pattern: NewRegexp("^AddSource_Type_[A-Za-z]{1,8}$")}
-	ruleAddFriendItem_AddWording  = &StringRule{MinLength: 0, MaxLength: 256, MaxBytes: 256}
-	ruleAddFriendItem_Remark      = &StringRule{MinLength: 0, MaxLength: 96, MaxBytes: 96}
-	ruleCustomFriendItem_Tag      = &StringRule{MinLength: 0, MaxLength: -1, MaxBytes: 0, Pattern: NewRegexp("^Tag_SNS_Custom_[A-Za-z]{1,8}$")}
-	ruleFriendListName            = &StringRule{MinLength: 1, MaxLength: 30, MaxBytes: 30}
-	ruleGroupType                 = &StringRule{MinLength: 0, MaxLength: -1, MaxBytes: 0, Enum: []string{"Public", "Private", "Work", "ChatRoom", "Meeting", "AVChatRoom", "BChatRoom", "Community"}}
-	ruleListGroupIDsRequest_Limit = &IntRule{Min: 1, HasMin: true, Max: 10000, HasMax: true}
-	ruleListGroupIDsRequest_Next  = &IntRule{Min: 0, HasMin: true}
-	ruleNeedFriend                = &StringRule{MinLength: 0, MaxLength: -1, MaxBytes: 0, Enum: []string{"Need_Friend_Type_Yes"}}
-	ruleTagName                   = &StringRule{MinLength: 0, MaxLength: -1, MaxBytes: 0, Pattern: NewRegexp("^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$")}
-	ruleUserID                    = &StringRule{MinLength: 1, MaxLength: 32, MaxBytes: 32}
+	ruleAddFriendItem_AddSource             = &StringRule{MinLength: 0, MaxLength: -1, MaxBytes: 0, Pattern: NewRegexp("^AddSource_Type_[A-Za-z]{1,8}$")}
+	ruleAddFriendItem_AddWording            = &StringRule{MinLength: 0, MaxLength: 256, MaxBytes: 256}
+	ruleAddFriendItem_Remark                = &StringRule{MinLength: 0, MaxLength: 96, MaxBytes: 96}
+	ruleAddFriendsRequest_ForceAddFlags     = &IntRule{Min: 0, HasMin: true, Max: 1, HasMax: true}
+	ruleAddType                             = &StringRule{MinLength: 0, MaxLength: -1, MaxBytes: 0, Enum: []string{"Add_Type_Single", "Add_Type_Both"}}
+	ruleBlockCheckType                      = &StringRule{MinLength: 0, MaxLength: -1, MaxBytes: 0, Enum: []string{"BlackCheckResult_Type_Single", "BlackCheckResult_Type_Both"}}
+	ruleCustomFriendItem_Tag                = &StringRule{MinLength: 0, MaxLength: -1, MaxBytes: 0, Pattern: NewRegexp("^Tag_SNS_Custom_[A-Za-z]{1,8}$")}
+	ruleDeleteType                          = &StringRule{MinLength: 0, MaxLength: -1, MaxBytes: 0, Enum: []string{"Delete_Type_Single", "Delete_Type_Both"}}
+	ruleFriendAddItem_AddSource             = &StringRule{MinLength: 0, MaxLength: -1, MaxBytes: 0, Pattern: NewRegexp("^AddSource_Type_[A-Za-z]{1,8}$")}
+	ruleFriendAddItem_AddWording            = &StringRule{MinLength: 0, MaxLength: 256, MaxBytes: 256}
+	ruleFriendAddItem_Remark                = &StringRule{MinLength: 0, MaxLength: 96, MaxBytes: 96}
+	ruleFriendCheckType                     = &StringRule{MinLength: 0, MaxLength: -1, MaxBytes: 0, Enum: []string{"CheckResult_Type_Single", "CheckResult_Type_Both"}}
+	ruleFriendListName                      = &StringRule{MinLength: 1, MaxLength: 30, MaxBytes: 30}
+	ruleFriendUpdateTag_Tag                 = &StringRule{MinLength: 0, MaxLength: -1, MaxBytes: 0, Pattern: NewRegexp("^(Tag_SNS_IM_Remark|Tag_SNS_IM_Group|Tag_SNS_Custom_[A-Za-z]{1,8})$")}
+	ruleGetOnlineStatusRequest_IsNeedDetail = &IntRule{Min: 0, HasMin: true, Max: 1, HasMax: true}
+	ruleGroupType                           = &StringRule{MinLength: 0, MaxLength: -1, MaxBytes: 0, Enum: []string{"Public", "Private", "Work", "ChatRoom", "Meeting", "AVChatRoom", "BChatRoom", "Community"}}
+	ruleImportAccountItem_FaceUrl           = &StringRule{MinLength: 0, MaxLength: 500, MaxBytes: 500}
+	ruleImportAccountItem_Nick              = &StringRule{MinLength: 0, MaxLength: 500, MaxBytes: 500}
+	ruleImportAccountRequest_FaceUrl        = &StringRule{MinLength: 0, MaxLength: 500, MaxBytes: 500}
+	ruleImportAccountRequest_Nick           = &StringRule{MinLength: 0, MaxLength: 500, MaxBytes: 500}
+	ruleListBlockedRequest_LastSequence     = &IntRule{Min: 0, HasMin: true}
+	ruleListBlockedRequest_MaxLimited       = &IntRule{Min: 1, HasMin: true, Max: 1000, HasMax: true}
+	ruleListBlockedRequest_StartIndex       = &IntRule{Min: 0, HasMin: true}
+	ruleListFriendsRequest_CustomSequence   = &IntRule{Min: 0, HasMin: true}
+	ruleListFriendsRequest_StandardSequence = &IntRule{Min: 0, HasMin: true}
+	ruleListFriendsRequest_StartIndex       = &IntRule{Min: 0, HasMin: true}
+	ruleListGroupIDsRequest_Limit           = &IntRule{Min: 1, HasMin: true, Max: 10000, HasMax: true}
+	ruleListGroupIDsRequest_Next            = &IntRule{Min: 0, HasMin: true}
+	ruleNeedFriend                          = &StringRule{MinLength: 0, MaxLength: -1, MaxBytes: 0, Enum: []string{"Need_Friend_Type_Yes"}}
+	ruleProfileTagName                      = &StringRule{MinLength: 0, MaxLength: -1, MaxBytes: 0, Pattern: NewRegexp("^Tag_Profile_(IM|Custom)_[A-Za-z0-9_]+$")}
+	ruleProfileTagValue_string              = &StringRule{MinLength: 0, MaxLength: 500, MaxBytes: 500}
+	ruleTagName                             = &StringRule{MinLength: 0, MaxLength: -1, MaxBytes: 0, Pattern: NewRegexp("^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$")}
+	ruleUserID                              = &StringRule{MinLength: 1, MaxLength: 32, MaxBytes: 32}
 )

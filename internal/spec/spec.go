@@ -94,7 +94,7 @@ type Done string
 // The ends of paging.
 const (
 	DoneZero Done = "zero" // the next cursor is 0
-	DoneFlag Done = "flag" // a flag field is 1
+	DoneFlag Done = "flag" // a flag field is not 0
 )
 
 // Carry is an answer field whose value goes into a request field of the
@@ -106,7 +106,7 @@ type Paging struct {
 	Cursor string  // the request field of the position
 	Next   string  // the answer field of the next position
 	Done   Done    // how the last page is marked
-	Flag   string  // with DoneFlag: the answer field that is 1 on the last page
+	Flag   string  // with DoneFlag: the answer field that is not 0 on the last page
 	Carry  []Carry // answer fields copied into the next request
 	Items  string  // the answer array of items
 	Item   string  // the field of an item that the item iterator yields, or "" for the item
@@ -402,8 +402,13 @@ func CheckGroupType(t string) string { return ruleGroupType.Reason(t) }
 // (Type for GroupType), a name in another case (from_account), a field
 // given twice.
 type Shape struct {
-	Fields map[string]*Shape // nil for a value that is not an object
-	Items  *Shape            // for an array: its items' shape
+	Fields   map[string]*Shape // nil for a value that is not an object
+	Items    *Shape            // for an array: its items' shape
+	Required []string          // the fields that must be given
+	// Value marks a tag value (tag.Value): a string, an integer or an
+	// array of strings. Its own decoder's errors carry no field path, so
+	// Check decodes it here to name the field.
+	Value bool
 }
 
 // Check returns the first problem with the JSON text body against s, or
@@ -422,6 +427,17 @@ func (s *Shape) Check(body []byte) *Problem {
 
 // walk reads one value from dec, which is at path, against s.
 func (s *Shape) walk(dec *json.Decoder, path string) (*Problem, error) {
+	if s != nil && s.Value {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, err
+		}
+		var v tag.Value
+		if err := v.UnmarshalJSON(raw); err != nil {
+			return &Problem{Field: path, Reason: "is not a valid tag value: " + strings.TrimPrefix(err.Error(), tag.ErrInvalid.Error()+": ")}, nil
+		}
+		return nil, nil
+	}
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, err
@@ -457,8 +473,19 @@ func (s *Shape) walk(dec *json.Decoder, path string) (*Problem, error) {
 				return p, err
 			}
 		}
-		_, err := dec.Token() // }
-		return nil, err
+		if _, err := dec.Token(); err != nil { // }
+			return nil, err
+		}
+		if s != nil {
+			// A required field that is absent: decoding would take it as
+			// its zero value (a StartIndex of 0), and send that.
+			for _, r := range s.Required {
+				if !seen[r] {
+					return &Problem{Field: join(path, r), Reason: "is missing"}, nil
+				}
+			}
+		}
+		return nil, nil
 	case json.Delim('['):
 		var items *Shape
 		if s != nil {

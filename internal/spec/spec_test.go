@@ -101,6 +101,24 @@ func TestItemsReason(t *testing.T) {
 	}
 }
 
+func TestPropertiesReason(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		n, min, max int
+		want        string
+	}{
+		{0, 1, 1, "has 0 of the fields A, B, want at least 1"},
+		{1, 1, 1, ""},
+		{2, 1, 1, "has 2 of the fields A, B, want at most 1"},
+		{2, 0, -1, ""},
+		{0, 0, -1, ""},
+	} {
+		if got := spec.PropertiesReason(c.n, c.min, c.max, "A, B"); got != c.want {
+			t.Errorf("PropertiesReason(%d, %d, %d) = %q, want %q", c.n, c.min, c.max, got, c.want)
+		}
+	}
+}
+
 func TestValueReason(t *testing.T) {
 	t.Parallel()
 	strOrInt := []tag.Kind{tag.KindString, tag.KindInt}
@@ -450,6 +468,46 @@ func TestGeneratedChecksOtherOperations(t *testing.T) {
 		{"GetFriends item", spec.CheckGetFriendsRequestItem(strings.Repeat("a", 33)), "is 33 bytes, want at most 32"},
 		{"GetFriends item under its index", spec.CheckGetFriendsRequestItem("").Under(spec.Index("To_Account", 7)), "To_Account[7]: is empty"},
 		{"GetFriends valid item", spec.CheckGetFriendsRequestItem("b"), ""},
+
+		// ImportAccounts: one shape or the other (minProperties and
+		// maxProperties 1), each at most 100.
+		{"ImportAccounts list", spec.CheckImportAccountsRequest(&gen.ImportAccountsRequest{AccountList: []gen.ImportAccountItem{{UserID: "a", Nick: ptr("A")}}}), ""},
+		{"ImportAccounts older shape", spec.CheckImportAccountsRequest(&gen.ImportAccountsRequest{Accounts: []string{"a"}}), ""},
+		{"ImportAccounts both shapes", spec.CheckImportAccountsRequest(&gen.ImportAccountsRequest{AccountList: []gen.ImportAccountItem{{UserID: "a"}}, Accounts: []string{"b"}}), "has 2 of the fields AccountList, Accounts, want at most 1"},
+		{"ImportAccounts neither", spec.CheckImportAccountsRequest(&gen.ImportAccountsRequest{}), "has 0 of the fields AccountList, Accounts, want at least 1"},
+		{"ImportAccounts empty list", spec.CheckImportAccountsRequest(&gen.ImportAccountsRequest{AccountList: []gen.ImportAccountItem{}}), "AccountList: is empty"},
+		{"ImportAccounts 101", spec.CheckImportAccountsRequest(&gen.ImportAccountsRequest{Accounts: slices.Repeat([]string{"a"}, 101)}), "Accounts: has 101 items, want at most 100"},
+		{"ImportAccounts nick of 501 bytes", spec.CheckImportAccountsRequest(&gen.ImportAccountsRequest{AccountList: []gen.ImportAccountItem{{UserID: "a"}, {UserID: "b", Nick: ptr(strings.Repeat("界", 167))}}}), "AccountList[1].Nick: is 501 bytes, want at most 500"},
+		{"ImportAccounts head with Accounts", spec.CheckImportAccountsRequestHead(&gen.ImportAccountsRequest{Accounts: []string{"b"}}), "has 2 of the fields AccountList, Accounts, want at most 1 (the method sends AccountList itself)"},
+		{"ImportAccounts head", spec.CheckImportAccountsRequestHead(&gen.ImportAccountsRequest{}), ""},
+
+		// A profile value: a string of at most 500 bytes (the string
+		// alternative's rule) or an integer.
+		{"SetProfile string of 500 bytes", spec.CheckSetProfileRequest(&gen.SetProfileRequest{FromAccount: "a", ProfileItem: []gen.ProfileItem{{Tag: "Tag_Profile_IM_Nick", Value: tag.String(strings.Repeat("n", 500))}}}), ""},
+		{"SetProfile string of 501 bytes", spec.CheckSetProfileRequest(&gen.SetProfileRequest{FromAccount: "a", ProfileItem: []gen.ProfileItem{{Tag: "Tag_Profile_IM_Nick", Value: tag.String("x")}, {Tag: "Tag_Profile_IM_Nick", Value: tag.String(strings.Repeat("n", 501))}}}), "ProfileItem[1].Value: is 501 bytes, want at most 500"},
+		{"SetProfile string not UTF-8", spec.CheckSetProfileRequest(&gen.SetProfileRequest{FromAccount: "a", ProfileItem: []gen.ProfileItem{{Tag: "Tag_Profile_IM_Nick", Value: tag.String(invalidUTF8)}}}), "ProfileItem[0].Value: is not valid UTF-8"},
+		{"SetProfile integer", spec.CheckSetProfileRequest(&gen.SetProfileRequest{FromAccount: "a", ProfileItem: []gen.ProfileItem{{Tag: "Tag_Profile_Custom_Level", Value: tag.Int(1 << 40)}}}), ""},
+		{"SetProfile list", spec.CheckSetProfileRequest(&gen.SetProfileRequest{FromAccount: "a", ProfileItem: []gen.ProfileItem{{Tag: "Tag_Profile_IM_Nick", Value: tag.Strings("x")}}}), "ProfileItem[0].Value: is array of strings, want string or integer"},
+		{"SetProfile friend tag", spec.CheckSetProfileRequest(&gen.SetProfileRequest{FromAccount: "a", ProfileItem: []gen.ProfileItem{{Tag: "Tag_SNS_IM_Remark", Value: tag.String("x")}}}), "ProfileItem[0].Tag: does not match ^Tag_Profile_(IM|Custom)_[A-Za-z0-9_]+$"},
+		// A friend value of friend_update has no byte limit of its own
+		// (the list's and the remark's come from the service).
+		{"UpdateFriends long custom value", spec.CheckUpdateFriendsRequest(&gen.UpdateFriendsRequest{FromAccount: "a", UpdateItem: []gen.FriendUpdateItem{{ToAccount: "b", SNSItem: []gen.FriendUpdateTag{{Tag: "Tag_SNS_Custom_X", Value: tag.String(strings.Repeat("v", 600))}}}}}), ""},
+
+		// Limits, enums and ranges of the other new operations.
+		{"GetOnlineStatus 501", spec.CheckGetOnlineStatusRequest(&gen.GetOnlineStatusRequest{ToAccount: slices.Repeat([]string{"a"}, 501)}), "To_Account: has 501 items, want at most 500"},
+		{"GetOnlineStatus IsNeedDetail 2", spec.CheckGetOnlineStatusRequest(&gen.GetOnlineStatusRequest{ToAccount: []string{"a"}, IsNeedDetail: ptr(int32(2))}), "IsNeedDetail: is 2, want at most 1"},
+		{"DeleteAccounts 101", spec.CheckDeleteAccountsRequest(&gen.DeleteAccountsRequest{DeleteItem: slices.Repeat([]gen.DeleteAccountItem{{UserID: "a"}}, 101)}), "DeleteItem: has 101 items, want at most 100"},
+		{"CheckFriends 1001", spec.CheckCheckFriendsRequest(&gen.CheckFriendsRequest{FromAccount: "a", ToAccount: slices.Repeat([]string{"b"}, 1001), CheckType: gen.FriendCheckTypeBoth}), "To_Account: has 1001 items, want at most 1000"},
+		{"CheckFriends CheckType of the blocklist", spec.CheckCheckFriendsRequest(&gen.CheckFriendsRequest{FromAccount: "a", ToAccount: []string{"b"}, CheckType: "BlackCheckResult_Type_Both"}), `CheckType: is "BlackCheckResult_Type_Both", want one of CheckResult_Type_Single, CheckResult_Type_Both`},
+		{"CheckBlocked no CheckType", spec.CheckCheckBlockedRequest(&gen.CheckBlockedRequest{FromAccount: "a", ToAccount: []string{"b"}}), `CheckType: is "", want one of BlackCheckResult_Type_Single, BlackCheckResult_Type_Both`},
+		{"AddFriends AddType", spec.CheckAddFriendsRequestHead(&gen.AddFriendsRequest{FromAccount: "a", AddType: ptr(gen.AddType("Both"))}), `AddType: is "Both", want one of Add_Type_Single, Add_Type_Both`},
+		{"AddFriends ForceAddFlags 2", spec.CheckAddFriendsRequestHead(&gen.AddFriendsRequest{FromAccount: "a", ForceAddFlags: ptr(int32(2))}), "ForceAddFlags: is 2, want at most 1"},
+		{"AddFriends list name", spec.CheckFriendAddItem(&gen.FriendAddItem{ToAccount: "b", AddSource: "AddSource_Type_X", GroupName: ptr("")}), "GroupName: is empty"},
+		{"DeleteFriends DeleteType", spec.CheckDeleteFriendsRequestHead(&gen.DeleteFriendsRequest{FromAccount: "a", DeleteType: ptr(gen.DeleteType("Both"))}), `DeleteType: is "Both", want one of Delete_Type_Single, Delete_Type_Both`},
+		{"AddFriendLists 33", spec.CheckAddFriendListsRequest(&gen.AddFriendListsRequest{FromAccount: "a", GroupName: slices.Repeat([]string{"g"}, 33)}), "GroupName: has 33 items, want at most 32"},
+		{"AddFriendLists no lists", spec.CheckAddFriendListsRequest(&gen.AddFriendListsRequest{FromAccount: "a", ToAccount: []string{"b"}}), "GroupName: is empty"},
+		{"ListBlocked MaxLimited 0", spec.CheckListBlockedRequest(&gen.ListBlockedRequest{FromAccount: "a"}), "MaxLimited: is 0, want at least 1"},
+		{"ListFriends StartIndex -1", spec.CheckListFriendsRequest(&gen.ListFriendsRequest{FromAccount: "a", StartIndex: -1}), "StartIndex: is -1, want at least 0"},
 	} {
 		if got := str(c.got); got != c.want {
 			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
