@@ -84,7 +84,8 @@ func (r *BatchResult[R]) Succeeded() int {
 // operation from its x-tim-batch).
 type batchOp[Req, Item, Ans, Res any] struct {
 	op        *spec.Operation
-	merge     bool                      // the request has nothing but the account and the items: one account's requests can share a request
+	alike     bool                      // the request has nothing but its items (and account): requests differ only in their items
+	merge     bool                      // alike, with an account: one account's requests can share a request
 	items     func(*Req) []Item         // the request's items
 	setItems  func(*Req, []Item)        // replaces them (on a copy)
 	account   func(*Req) string         // the account, nil for none
@@ -139,7 +140,7 @@ func runBatch[Req, Item, Ans, Res any](ctx context.Context, c *Client, b *batchO
 			if b.owner != nil {
 				from = b.owner(req)
 			}
-			return nil, checked(op.ID, p, from)
+			return nil, checked(c, op.ID, p, from)
 		}
 		total += len(b.items(req))
 	}
@@ -160,6 +161,9 @@ func runBatch[Req, Item, Ans, Res any](ctx context.Context, c *Client, b *batchO
 	var jobs []*job
 	jobOf := map[string]*job{}
 	var shared [][2]int // {index, index of the occurrence whose outcome it gets}
+	// share: the first occurrence of each key (account and key): in the
+	// request, or in the call when requests differ only in their items.
+	var first map[string]int
 	split := bt.Duplicates == spec.DupSplit
 	var inChunk map[string]bool // the keys of the chunk being built (split)
 	if split {
@@ -189,12 +193,14 @@ func runBatch[Req, Item, Ans, Res any](ctx context.Context, c *Client, b *batchO
 				jobOf[account] = j
 				jobs = append(jobs, j)
 			}
-			if last := len(j.chunks) - 1; b.merge && last >= 0 && len(j.chunks[last].items) < bt.Max {
+			if lc := len(j.chunks) - 1; b.merge && lc >= 0 && len(j.chunks[lc].items) < bt.Max {
 				// The request goes on in the account's last request.
-				ci = last
-				clear(inChunk)
-				for _, i := range j.chunks[last].items {
-					inChunk[res.Items[i].Key] = true
+				ci = lc
+				if split {
+					clear(inChunk)
+					for _, i := range j.chunks[lc].items {
+						inChunk[res.Items[i].Key] = true
+					}
 				}
 			}
 		}
@@ -207,8 +213,7 @@ func runBatch[Req, Item, Ans, Res any](ctx context.Context, c *Client, b *batchO
 			ci = len(j.chunks) - 1
 			clear(inChunk)
 		}
-		var first map[string]int // key → res index of its first occurrence in this request (share)
-		if !split {
+		if !split && (first == nil || !b.alike) {
 			first = map[string]int{}
 		}
 		clear(cur)
@@ -219,15 +224,19 @@ func runBatch[Req, Item, Ans, Res any](ctx context.Context, c *Client, b *batchO
 			key := b.key(it)
 			res.Items = append(res.Items, BatchItem[Res]{Request: n, Index: i, Account: account, Key: key})
 			if p := b.checkItem(it); p != nil {
-				res.Items[at].Err = itemInvalid(op.ID, bt.Items, i, key, p)
+				res.Items[at].Err = c.scrub(itemInvalid(op.ID, bt.Items, i, key, p))
 				continue
 			}
 			if !split {
-				if f, dup := first[key]; dup {
+				k := key
+				if b.alike && account != "" {
+					k = account + "\x00" + key
+				}
+				if f, dup := first[k]; dup {
 					shared = append(shared, [2]int{at, f})
 					continue
 				}
-				first[key] = at
+				first[k] = at
 			}
 			if rounds {
 				r := occ[key]

@@ -88,7 +88,7 @@ func TestGetFriendsBatches(t *testing.T) {
 		t.Fatalf("%d results for %d accounts", len(res.Items), len(to))
 	}
 	for i, f := range res.Items {
-		if f.Request != 0 || f.Index != i || f.Key != to[i] || f.Account != "" {
+		if f.Request != 0 || f.Index != i || f.Key != to[i] || f.Account != "alice" {
 			t.Fatalf("result %d is for request %d index %d %q (account %q), want %q", i, f.Request, f.Index, f.Key, f.Account, to[i])
 		}
 		switch {
@@ -119,7 +119,7 @@ func TestGetFriendsBatches(t *testing.T) {
 			}
 		}
 	}
-	if diff := cmp.Diff(map[string][]string{"": {"stranger1"}}, res.Fail); diff != "" {
+	if diff := cmp.Diff(map[string][]string{"alice": {"stranger1"}}, res.Fail); diff != "" {
 		t.Errorf("Fail (-want +got):\n%s", diff)
 	}
 	if got := len(res.Failed()); got != 4 {

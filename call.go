@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/timrest/timrest/gen"
+	"github.com/timrest/timrest/internal/redact"
 	"github.com/timrest/timrest/internal/spec"
 )
 
@@ -137,7 +138,7 @@ func (c *Client) Call(ctx context.Context, op string, req any, opts ...CallOptio
 	if err := checkBody(o.ID, body); err != nil {
 		return nil, err
 	}
-	if err := checked(o.ID, o.CheckJSON(body), ""); err != nil {
+	if err := checked(c, o.ID, o.CheckJSON(body), ""); err != nil {
 		return nil, err
 	}
 	raw := json.RawMessage(body)
@@ -180,7 +181,7 @@ func (c *Client) statusErr(op *spec.Operation, resp *http.Response) error {
 // *ValidationError. from is the request's From_Account (the account it is
 // made for), named in the error when the problem is From_Account's own;
 // "" for a request without one.
-func checked(op string, p *spec.Problem, from string) error {
+func checked(c *Client, op string, p *spec.Problem, from string) error {
 	if p == nil {
 		return nil
 	}
@@ -189,7 +190,20 @@ func checked(op string, p *spec.Problem, from string) error {
 	if field == "From_Account" {
 		account = from
 	}
-	return &ValidationError{Op: op, Field: field, Index: index, Account: account, Reason: p.Reason}
+	return c.scrub(&ValidationError{Op: op, Field: field, Index: index, Account: account, Reason: p.Reason})
+}
+
+// scrub removes the app's secret key and the current UserSig from the
+// values a *ValidationError quotes (an account, a reason naming a value):
+// a secret pasted into a field by mistake is not echoed in an error.
+func (c *Client) scrub(ve *ValidationError) *ValidationError {
+	secrets := []string{c.doer.key}
+	if sig, err := c.signer.UserSig(); err == nil {
+		secrets = append(secrets, sig)
+	}
+	ve.Account = redact.Text(ve.Account, secrets...)
+	ve.Reason = redact.Text(ve.Reason, secrets...)
+	return ve
 }
 
 // splitIndex turns a problem's path into a ValidationError's field and

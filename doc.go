@@ -105,8 +105,10 @@
 // returns the document's description.
 //
 // What the client refuses before sending is a [*ValidationError], which
-// names the field and, for an item of a batch, its index and To_Account;
-// it never carries a made-up service code. Other local conditions are
+// names the field and, for an item of a batch, its index and key
+// (To_Account, or UserID for the account operations); it never carries a
+// made-up service code, and never the app's key or UserSig, should one be
+// pasted into a field. Other local conditions are
 // sentinels: [ErrResponseTooLarge], [ErrRepeatedCursor],
 // [ErrMissingResult], [ErrNotSent]. Network failures are returned as
 // net/http reports them (a *url.Error, redacted), after the retries.
@@ -130,9 +132,13 @@
 // such as adding a friend, where a second request fails with "already a
 // friend") is never sent again after a failure that may have reached the
 // service: an attempt timeout, a connection lost after the request was
-// written, a proxy's 5xx. It is still retried when it surely was not
-// processed: the connection could not be made, or the service answered a
-// rate limit or a code it advises retrying.
+// written, a proxy's 5xx, or a transient "yes" code (an internal error or
+// timeout of the service, which may come after the change was made). It is still
+// retried when it surely was not processed: the connection could not be
+// made (net/http's transport reports that it wrote nothing; with a
+// transport that reports nothing, only a failed dial or name lookup
+// counts), or the service refused it: a rate limit ("slow"), a write
+// conflict (30008) or an expired UserSig ("renew").
 //
 // # Rate limits
 //
@@ -172,9 +178,14 @@
 // (Fail_Account) are kept. A partial failure is a result, not an error:
 // the error return is only for an invalid request (nothing sent) or for
 // requests that failed as a whole, and then the result is still complete.
-// Repeated keys follow the document: a write sends every occurrence, a
-// later one after the earlier (the last one wins); a read sends a key once
-// and gives its result to every occurrence. After a UserSig, permission or
+// Repeated keys follow the document (x-tim-batch duplicates). split (the
+// imports and friend_update, which update what they are given): every
+// entry is sent, a later one in a request sent after the earlier one's was
+// answered, so the last one wins. share (reads, deletes, blocks,
+// friend_add): a key is sent once, with its first entry, and every entry
+// gets its outcome; when requests carry nothing but their account and
+// items, a key repeated in two requests of one account is sent once too.
+// After a UserSig, permission or
 // configuration error, which every request would get ([StopsBatch]), the
 // remaining requests are not sent.
 //

@@ -194,7 +194,9 @@ var (
 	// than the client's cap (see [WithMaxResponseBytes]).
 	ErrResponseTooLarge = errors.New("timrest: answer larger than the size cap")
 	// ErrRepeatedCursor is returned (wrapped) when paging, if the service
-	// returns a Next cursor it returned before: following it would loop.
+	// returns a cursor it returned before (following it would loop), or an
+	// offset cursor that does not grow (following it would give items
+	// again).
 	ErrRepeatedCursor = errors.New("timrest: the service repeated a paging cursor")
 	// ErrMissingResult is the error of a batch item the service's answer
 	// said nothing about (no ResultItem or InfoItem for its To_Account).

@@ -58,7 +58,7 @@ func TestClassify(t *testing.T) {
 		{"HTTP 404", live, answer(404), 0, true, nil, done, done},
 		{"HTTP 302", live, answer(302), 0, true, nil, done, done},
 		{"60007 rate limited", live, answer(200), 60007, true, nil, slowDown, slowDown},
-		{"70500 internal error, retry", live, answer(200), 70500, true, nil, backoff, backoff},
+		{"70500 internal error, retry (it may have been done)", live, answer(200), 70500, true, nil, backoff, done},
 		{"70001 UserSig expired", live, answer(200), 70001, true, nil, renewSig, renewSig},
 		{"70009 wrong key", live, answer(200), 70009, true, nil, done, done},
 		{"undocumented code", live, answer(200), 91234, true, nil, done, done},
@@ -80,6 +80,19 @@ func TestClassify(t *testing.T) {
 	}
 	if got := d.classify(live, testOp(false), answer(200), 30006, true, nil); got != done {
 		t.Errorf("30006 for an operation that does not list it: %v, want done", got)
+	}
+	// friend_add is not idempotent: a transient code may come after the
+	// friend was added, so it is not sent again; a write conflict (30008)
+	// and a rate limit are refusals that changed nothing.
+	for code, want := range map[int64]next{30006: done, 30007: done, 30008: backoff, 60007: slowDown, 70001: renewSig, 30001: done} {
+		if got := d.classify(live, spec.AddFriends, answer(200), code, true, nil); got != want {
+			t.Errorf("%d for AddFriends: %v, want %v", code, got, want)
+		}
+		if code == 30006 || code == 30007 {
+			if got := d.classify(live, spec.ImportFriends, answer(200), code, true, nil); got != backoff {
+				t.Errorf("%d for ImportFriends (idempotent): %v, want backoff", code, got)
+			}
+		}
 	}
 }
 
@@ -166,7 +179,7 @@ func TestNotIdempotentNotRepeated(t *testing.T) {
 		{"HTTP 502", status(502), 3, 1, 502, false},
 		{"HTTP 429", status(429), 3, 3, 429, false},
 		{"60007 rate limited", code(60007), 3, 3, 200, false},
-		{"70500 internal error, retry", code(70500), 3, 3, 200, false},
+		{"70500 internal error, retry (it may have been done)", code(70500), 3, 1, 200, false},
 		{"70009 wrong key", code(70009), 1, 1, 200, false},
 	} {
 		for _, idem := range []bool{true, false} {
@@ -220,6 +233,26 @@ func TestNotSentIsRetried(t *testing.T) {
 		}
 		if n, s := dials.Load(), sleeps.Load(); n != 3 || s != 2 {
 			t.Errorf("idempotent %v: %d connection attempts, %d backoffs; want 3 and 2", idem, n, s)
+		}
+	}
+}
+
+// TestDialFailed: only an error that proves no connection was made counts
+// as "not sent" when the transport reports nothing (no httptrace).
+func TestDialFailed(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want bool
+	}{
+		{&net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}, true},
+		{fmt.Errorf("Post: %w", &net.DNSError{Err: "no such host", Name: "x.invalid"}), true},
+		{&net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset")}, false},
+		{io.ErrUnexpectedEOF, false},
+		{context.DeadlineExceeded, false},
+		{nil, false},
+	} {
+		if got := dialFailed(tt.err); got != tt.want {
+			t.Errorf("dialFailed(%v) = %v, want %v", tt.err, got, tt.want)
 		}
 	}
 }

@@ -131,8 +131,8 @@ var pageListGroupIDs = &pageOp[gen.ListGroupIDsRequest, gen.ListGroupIDsResponse
 // Any number of requests and items may be given. The items of CheckItem are
 // sent in requests of at most 100, in parallel (see [WithConcurrency]). Every item is checked against the document first: an invalid
 // item is not sent and fails alone with a [*ValidationError].
-// A key that repeats in a request is sent once; every occurrence gets
-// its outcome.
+// A key that repeats, in any of the requests, is sent once (its first
+// entry); every entry gets its outcome.
 // The result has one entry per item, in input order; a partial failure is a
 // result, not an error (see [BatchResult]).
 //
@@ -144,7 +144,7 @@ func (s *AccountsService) Check(ctx context.Context, reqs []gen.CheckAccountsReq
 }
 
 var batchCheckAccounts = &batchOp[gen.CheckAccountsRequest, gen.CheckAccountItem, gen.CheckAccountsResponse, gen.AccountCheckResult]{
-	op: spec.CheckAccounts, merge: false,
+	op: spec.CheckAccounts, alike: true, merge: false,
 	items:     func(r *gen.CheckAccountsRequest) []gen.CheckAccountItem { return r.CheckItem },
 	setItems:  func(r *gen.CheckAccountsRequest, v []gen.CheckAccountItem) { r.CheckItem = v },
 	key:       func(it *gen.CheckAccountItem) string { return string(it.UserID) },
@@ -172,8 +172,8 @@ var batchCheckAccounts = &batchOp[gen.CheckAccountsRequest, gen.CheckAccountItem
 // Any number of requests and items may be given. The items of DeleteItem are
 // sent in requests of at most 100, in parallel (see [WithConcurrency]). Every item is checked against the document first: an invalid
 // item is not sent and fails alone with a [*ValidationError].
-// A key that repeats in a request is sent once; every occurrence gets
-// its outcome.
+// A key that repeats, in any of the requests, is sent once (its first
+// entry); every entry gets its outcome.
 // The result has one entry per item, in input order; a partial failure is a
 // result, not an error (see [BatchResult]).
 // The operation is not idempotent: a request that may have reached the service
@@ -187,7 +187,7 @@ func (s *AccountsService) Delete(ctx context.Context, reqs []gen.DeleteAccountsR
 }
 
 var batchDeleteAccounts = &batchOp[gen.DeleteAccountsRequest, gen.DeleteAccountItem, gen.DeleteAccountsResponse, gen.AccountDeleteResult]{
-	op: spec.DeleteAccounts, merge: false,
+	op: spec.DeleteAccounts, alike: true, merge: false,
 	items:     func(r *gen.DeleteAccountsRequest) []gen.DeleteAccountItem { return r.DeleteItem },
 	setItems:  func(r *gen.DeleteAccountsRequest, v []gen.DeleteAccountItem) { r.DeleteItem = v },
 	key:       func(it *gen.DeleteAccountItem) string { return string(it.UserID) },
@@ -216,7 +216,7 @@ var batchDeleteAccounts = &batchOp[gen.DeleteAccountsRequest, gen.DeleteAccountI
 //
 //meta:operation POST /v4/im_open_login_svc/account_import
 func (s *AccountsService) ImportOne(ctx context.Context, req gen.ImportAccountRequest, opts ...CallOption) (*gen.ImportAccountResponse, error) {
-	if err := checked("ImportAccount", spec.CheckImportAccountRequest(&req), ""); err != nil {
+	if err := checked(s.c, "ImportAccount", spec.CheckImportAccountRequest(&req), ""); err != nil {
 		return nil, err
 	}
 	return call(ctx, s.c, spec.ImportAccount, &req, envImportAccountResponse, s.c.settings(opts))
@@ -235,7 +235,7 @@ func (s *AccountsService) ImportOne(ctx context.Context, req gen.ImportAccountRe
 //
 //meta:operation POST /v4/im_open_login_svc/kick
 func (s *AccountsService) Kick(ctx context.Context, req gen.KickAccountRequest, opts ...CallOption) (*gen.KickAccountResponse, error) {
-	if err := checked("KickAccount", spec.CheckKickAccountRequest(&req), ""); err != nil {
+	if err := checked(s.c, "KickAccount", spec.CheckKickAccountRequest(&req), ""); err != nil {
 		return nil, err
 	}
 	return call(ctx, s.c, spec.KickAccount, &req, envKickAccountResponse, s.c.settings(opts))
@@ -271,7 +271,7 @@ func (s *AccountsService) Import(ctx context.Context, reqs []gen.ImportAccountsR
 }
 
 var batchImportAccounts = &batchOp[gen.ImportAccountsRequest, gen.ImportAccountItem, gen.ImportAccountsResponse, struct{}]{
-	op: spec.ImportAccounts, merge: false,
+	op: spec.ImportAccounts, alike: false, merge: false,
 	items:     func(r *gen.ImportAccountsRequest) []gen.ImportAccountItem { return r.AccountList },
 	setItems:  func(r *gen.ImportAccountsRequest, v []gen.ImportAccountItem) { r.AccountList = v },
 	key:       func(it *gen.ImportAccountItem) string { return string(it.UserID) },
@@ -294,8 +294,9 @@ var batchImportAccounts = &batchOp[gen.ImportAccountsRequest, gen.ImportAccountI
 // Any number of requests and items may be given. The items of To_Account are
 // sent in requests of at most 500, in parallel (see [WithConcurrency]). Every item is checked against the document first: an invalid
 // item is not sent and fails alone with a [*ValidationError].
-// A key that repeats in a request is sent once; every occurrence gets
-// its outcome.
+// A key that repeats in a request is sent once (its first entry); every
+// entry gets its outcome. Requests are not merged: a key in two requests
+// is sent in each.
 // The result has one entry per item, in input order; a partial failure is a
 // result, not an error (see [BatchResult]).
 //
@@ -307,7 +308,7 @@ func (s *AccountsService) OnlineStatus(ctx context.Context, reqs []gen.GetOnline
 }
 
 var batchGetOnlineStatus = &batchOp[gen.GetOnlineStatusRequest, gen.UserID, gen.GetOnlineStatusResponse, gen.OnlineStatusResult]{
-	op: spec.GetOnlineStatus, merge: false,
+	op: spec.GetOnlineStatus, alike: false, merge: false,
 	items:     func(r *gen.GetOnlineStatusRequest) []gen.UserID { return r.ToAccount },
 	setItems:  func(r *gen.GetOnlineStatusRequest, v []gen.UserID) { r.ToAccount = v },
 	key:       func(it *gen.UserID) string { return string(*it) },
@@ -338,8 +339,9 @@ var batchGetOnlineStatus = &batchOp[gen.GetOnlineStatusRequest, gen.UserID, gen.
 // Any number of requests and items may be given. The items of To_Account are
 // sent in requests of at most 100 (the service's recommendation), in parallel (see [WithConcurrency]). Every item is checked against the document first: an invalid
 // item is not sent and fails alone with a [*ValidationError].
-// A key that repeats in a request is sent once; every occurrence gets
-// its outcome.
+// A key that repeats in a request is sent once (its first entry); every
+// entry gets its outcome. Requests are not merged: a key in two requests
+// is sent in each.
 // The result has one entry per item, in input order; a partial failure is a
 // result, not an error (see [BatchResult]).
 //
@@ -351,7 +353,7 @@ func (s *ProfilesService) Get(ctx context.Context, reqs []gen.GetProfilesRequest
 }
 
 var batchGetProfiles = &batchOp[gen.GetProfilesRequest, gen.UserID, gen.GetProfilesResponse, gen.UserProfile]{
-	op: spec.GetProfiles, merge: false,
+	op: spec.GetProfiles, alike: false, merge: false,
 	items:     func(r *gen.GetProfilesRequest) []gen.UserID { return r.ToAccount },
 	setItems:  func(r *gen.GetProfilesRequest, v []gen.UserID) { r.ToAccount = v },
 	key:       func(it *gen.UserID) string { return string(*it) },
@@ -380,7 +382,7 @@ var batchGetProfiles = &batchOp[gen.GetProfilesRequest, gen.UserID, gen.GetProfi
 //
 //meta:operation POST /v4/profile/portrait_set
 func (s *ProfilesService) Set(ctx context.Context, req gen.SetProfileRequest, opts ...CallOption) (*gen.SetProfileResponse, error) {
-	if err := checked("SetProfile", spec.CheckSetProfileRequest(&req), string(req.FromAccount)); err != nil {
+	if err := checked(s.c, "SetProfile", spec.CheckSetProfileRequest(&req), string(req.FromAccount)); err != nil {
 		return nil, err
 	}
 	return call(ctx, s.c, spec.SetProfile, &req, envSetProfileResponse, s.c.settings(opts))
@@ -404,8 +406,8 @@ func (s *ProfilesService) Set(ctx context.Context, req gen.SetProfileRequest, op
 // one From_Account's requests go one after another, different ones in parallel
 // (see [WithConcurrency]). Every item is checked against the document first: an invalid
 // item is not sent and fails alone with a [*ValidationError].
-// A key that repeats in a request is sent once; every occurrence gets
-// its outcome.
+// A key that repeats for one From_Account, in any of the requests, is sent once
+// (its first entry); every entry gets its outcome.
 // The result has one entry per item, in input order; a partial failure is a
 // result, not an error (see [BatchResult]).
 // The operation is not idempotent: a request that may have reached the service
@@ -419,7 +421,7 @@ func (s *FriendsService) Block(ctx context.Context, reqs []gen.BlockAccountsRequ
 }
 
 var batchBlockAccounts = &batchOp[gen.BlockAccountsRequest, gen.UserID, gen.BlockAccountsResponse, gen.FriendResult]{
-	op: spec.BlockAccounts, merge: true,
+	op: spec.BlockAccounts, alike: true, merge: true,
 	items:     func(r *gen.BlockAccountsRequest) []gen.UserID { return r.ToAccount },
 	setItems:  func(r *gen.BlockAccountsRequest, v []gen.UserID) { r.ToAccount = v },
 	account:   func(r *gen.BlockAccountsRequest) string { return string(r.FromAccount) },
@@ -450,8 +452,9 @@ var batchBlockAccounts = &batchOp[gen.BlockAccountsRequest, gen.UserID, gen.Bloc
 // Any number of requests and items may be given. The items of To_Account are
 // sent in requests of at most 1000, in parallel (see [WithConcurrency]). Every item is checked against the document first: an invalid
 // item is not sent and fails alone with a [*ValidationError].
-// A key that repeats in a request is sent once; every occurrence gets
-// its outcome.
+// A key that repeats in a request is sent once (its first entry); every
+// entry gets its outcome. Requests are not merged: a key in two requests
+// is sent in each.
 // The result has one entry per item, in input order; a partial failure is a
 // result, not an error (see [BatchResult]).
 //
@@ -463,9 +466,10 @@ func (s *FriendsService) CheckBlocked(ctx context.Context, reqs []gen.CheckBlock
 }
 
 var batchCheckBlocked = &batchOp[gen.CheckBlockedRequest, gen.UserID, gen.CheckBlockedResponse, gen.BlockCheckResult]{
-	op: spec.CheckBlocked, merge: false,
+	op: spec.CheckBlocked, alike: false, merge: false,
 	items:     func(r *gen.CheckBlockedRequest) []gen.UserID { return r.ToAccount },
 	setItems:  func(r *gen.CheckBlockedRequest, v []gen.UserID) { r.ToAccount = v },
+	account:   func(r *gen.CheckBlockedRequest) string { return string(r.FromAccount) },
 	key:       func(it *gen.UserID) string { return string(*it) },
 	checkItem: func(it *gen.UserID) *spec.Problem { return spec.CheckCheckBlockedRequestItem(string(*it)) },
 	checkHead: spec.CheckCheckBlockedRequestHead,
@@ -491,8 +495,8 @@ var batchCheckBlocked = &batchOp[gen.CheckBlockedRequest, gen.UserID, gen.CheckB
 // one From_Account's requests go one after another, different ones in parallel
 // (see [WithConcurrency]). Every item is checked against the document first: an invalid
 // item is not sent and fails alone with a [*ValidationError].
-// A key that repeats in a request is sent once; every occurrence gets
-// its outcome.
+// A key that repeats for one From_Account, in any of the requests, is sent once
+// (its first entry); every entry gets its outcome.
 // The result has one entry per item, in input order; a partial failure is a
 // result, not an error (see [BatchResult]).
 // The operation is not idempotent: a request that may have reached the service
@@ -506,7 +510,7 @@ func (s *FriendsService) Unblock(ctx context.Context, reqs []gen.UnblockAccounts
 }
 
 var batchUnblockAccounts = &batchOp[gen.UnblockAccountsRequest, gen.UserID, gen.UnblockAccountsResponse, gen.FriendResult]{
-	op: spec.UnblockAccounts, merge: true,
+	op: spec.UnblockAccounts, alike: true, merge: true,
 	items:     func(r *gen.UnblockAccountsRequest) []gen.UserID { return r.ToAccount },
 	setItems:  func(r *gen.UnblockAccountsRequest, v []gen.UserID) { r.ToAccount = v },
 	account:   func(r *gen.UnblockAccountsRequest) string { return string(r.FromAccount) },
@@ -621,8 +625,9 @@ var pageListBlocked = &pageOp[gen.ListBlockedRequest, gen.ListBlockedResponse, g
 // one From_Account's requests go one after another, different ones in parallel
 // (see [WithConcurrency]). Every item is checked against the document first: an invalid
 // item is not sent and fails alone with a [*ValidationError].
-// An item whose key repeats is sent after the earlier one, in a later
-// request: the last one wins.
+// A key that repeats in a request is sent once (its first entry); every
+// entry gets its outcome. Requests are not merged: a key in two requests
+// is sent in each.
 // The result has one entry per item, in input order; a partial failure is a
 // result, not an error (see [BatchResult]).
 // The operation is not idempotent: a request that may have reached the service
@@ -636,7 +641,7 @@ func (s *FriendsService) Add(ctx context.Context, reqs []gen.AddFriendsRequest, 
 }
 
 var batchAddFriends = &batchOp[gen.AddFriendsRequest, gen.FriendAddItem, gen.AddFriendsResponse, gen.FriendResult]{
-	op: spec.AddFriends, merge: false,
+	op: spec.AddFriends, alike: false, merge: false,
 	items:     func(r *gen.AddFriendsRequest) []gen.FriendAddItem { return r.AddFriendItem },
 	setItems:  func(r *gen.AddFriendsRequest, v []gen.FriendAddItem) { r.AddFriendItem = v },
 	account:   func(r *gen.AddFriendsRequest) string { return string(r.FromAccount) },
@@ -666,8 +671,9 @@ var batchAddFriends = &batchOp[gen.AddFriendsRequest, gen.FriendAddItem, gen.Add
 // Any number of requests and items may be given. The items of To_Account are
 // sent in requests of at most 1000, in parallel (see [WithConcurrency]). Every item is checked against the document first: an invalid
 // item is not sent and fails alone with a [*ValidationError].
-// A key that repeats in a request is sent once; every occurrence gets
-// its outcome.
+// A key that repeats in a request is sent once (its first entry); every
+// entry gets its outcome. Requests are not merged: a key in two requests
+// is sent in each.
 // The result has one entry per item, in input order; a partial failure is a
 // result, not an error (see [BatchResult]).
 //
@@ -679,9 +685,10 @@ func (s *FriendsService) Check(ctx context.Context, reqs []gen.CheckFriendsReque
 }
 
 var batchCheckFriends = &batchOp[gen.CheckFriendsRequest, gen.UserID, gen.CheckFriendsResponse, gen.FriendCheckResult]{
-	op: spec.CheckFriends, merge: false,
+	op: spec.CheckFriends, alike: false, merge: false,
 	items:     func(r *gen.CheckFriendsRequest) []gen.UserID { return r.ToAccount },
 	setItems:  func(r *gen.CheckFriendsRequest, v []gen.UserID) { r.ToAccount = v },
+	account:   func(r *gen.CheckFriendsRequest) string { return string(r.FromAccount) },
 	key:       func(it *gen.UserID) string { return string(*it) },
 	checkItem: func(it *gen.UserID) *spec.Problem { return spec.CheckCheckFriendsRequestItem(string(*it)) },
 	checkHead: spec.CheckCheckFriendsRequestHead,
@@ -710,8 +717,9 @@ var batchCheckFriends = &batchOp[gen.CheckFriendsRequest, gen.UserID, gen.CheckF
 // one From_Account's requests go one after another, different ones in parallel
 // (see [WithConcurrency]). Every item is checked against the document first: an invalid
 // item is not sent and fails alone with a [*ValidationError].
-// A key that repeats in a request is sent once; every occurrence gets
-// its outcome.
+// A key that repeats in a request is sent once (its first entry); every
+// entry gets its outcome. Requests are not merged: a key in two requests
+// is sent in each.
 // The result has one entry per item, in input order; a partial failure is a
 // result, not an error (see [BatchResult]).
 // The operation is not idempotent: a request that may have reached the service
@@ -725,7 +733,7 @@ func (s *FriendsService) Delete(ctx context.Context, reqs []gen.DeleteFriendsReq
 }
 
 var batchDeleteFriends = &batchOp[gen.DeleteFriendsRequest, gen.UserID, gen.DeleteFriendsResponse, gen.FriendResult]{
-	op: spec.DeleteFriends, merge: false,
+	op: spec.DeleteFriends, alike: false, merge: false,
 	items:     func(r *gen.DeleteFriendsRequest) []gen.UserID { return r.ToAccount },
 	setItems:  func(r *gen.DeleteFriendsRequest, v []gen.UserID) { r.ToAccount = v },
 	account:   func(r *gen.DeleteFriendsRequest) string { return string(r.FromAccount) },
@@ -755,7 +763,7 @@ var batchDeleteFriends = &batchOp[gen.DeleteFriendsRequest, gen.UserID, gen.Dele
 //
 //meta:operation POST /v4/sns/friend_delete_all
 func (s *FriendsService) DeleteAll(ctx context.Context, req gen.DeleteAllFriendsRequest, opts ...CallOption) (*gen.DeleteAllFriendsResponse, error) {
-	if err := checked("DeleteAllFriends", spec.CheckDeleteAllFriendsRequest(&req), string(req.FromAccount)); err != nil {
+	if err := checked(s.c, "DeleteAllFriends", spec.CheckDeleteAllFriendsRequest(&req), string(req.FromAccount)); err != nil {
 		return nil, err
 	}
 	return call(ctx, s.c, spec.DeleteAllFriends, &req, envDeleteAllFriendsResponse, s.c.settings(opts))
@@ -863,8 +871,9 @@ var pageListFriends = &pageOp[gen.ListFriendsRequest, gen.ListFriendsResponse, g
 // Any number of requests and items may be given. The items of To_Account are
 // sent in requests of at most 100 (the service's recommendation), in parallel (see [WithConcurrency]). Every item is checked against the document first: an invalid
 // item is not sent and fails alone with a [*ValidationError].
-// A key that repeats in a request is sent once; every occurrence gets
-// its outcome.
+// A key that repeats in a request is sent once (its first entry); every
+// entry gets its outcome. Requests are not merged: a key in two requests
+// is sent in each.
 // The result has one entry per item, in input order; a partial failure is a
 // result, not an error (see [BatchResult]).
 //
@@ -876,9 +885,10 @@ func (s *FriendsService) Get(ctx context.Context, reqs []gen.GetFriendsRequest, 
 }
 
 var batchGetFriends = &batchOp[gen.GetFriendsRequest, gen.UserID, gen.GetFriendsResponse, gen.FriendInfo]{
-	op: spec.GetFriends, merge: false,
+	op: spec.GetFriends, alike: false, merge: false,
 	items:     func(r *gen.GetFriendsRequest) []gen.UserID { return r.ToAccount },
 	setItems:  func(r *gen.GetFriendsRequest, v []gen.UserID) { r.ToAccount = v },
+	account:   func(r *gen.GetFriendsRequest) string { return string(r.FromAccount) },
 	key:       func(it *gen.UserID) string { return string(*it) },
 	checkItem: func(it *gen.UserID) *spec.Problem { return spec.CheckGetFriendsRequestItem(string(*it)) },
 	checkHead: spec.CheckGetFriendsRequestHead,
@@ -917,7 +927,7 @@ func (s *FriendsService) Import(ctx context.Context, reqs []gen.ImportFriendsReq
 }
 
 var batchImportFriends = &batchOp[gen.ImportFriendsRequest, gen.AddFriendItem, gen.ImportFriendsResponse, gen.FriendResult]{
-	op: spec.ImportFriends, merge: true,
+	op: spec.ImportFriends, alike: true, merge: true,
 	items:     func(r *gen.ImportFriendsRequest) []gen.AddFriendItem { return r.AddFriendItem },
 	setItems:  func(r *gen.ImportFriendsRequest, v []gen.AddFriendItem) { r.AddFriendItem = v },
 	account:   func(r *gen.ImportFriendsRequest) string { return string(r.FromAccount) },
@@ -964,7 +974,7 @@ func (s *FriendsService) Update(ctx context.Context, reqs []gen.UpdateFriendsReq
 }
 
 var batchUpdateFriends = &batchOp[gen.UpdateFriendsRequest, gen.FriendUpdateItem, gen.UpdateFriendsResponse, gen.FriendResult]{
-	op: spec.UpdateFriends, merge: true,
+	op: spec.UpdateFriends, alike: true, merge: true,
 	items:     func(r *gen.UpdateFriendsRequest) []gen.FriendUpdateItem { return r.UpdateItem },
 	setItems:  func(r *gen.UpdateFriendsRequest, v []gen.FriendUpdateItem) { r.UpdateItem = v },
 	account:   func(r *gen.UpdateFriendsRequest) string { return string(r.FromAccount) },
@@ -1001,7 +1011,7 @@ var batchUpdateFriends = &batchOp[gen.UpdateFriendsRequest, gen.FriendUpdateItem
 //
 //meta:operation POST /v4/sns/group_add
 func (s *FriendsService) AddLists(ctx context.Context, req gen.AddFriendListsRequest, opts ...CallOption) (*gen.AddFriendListsResponse, error) {
-	if err := checked("AddFriendLists", spec.CheckAddFriendListsRequest(&req), string(req.FromAccount)); err != nil {
+	if err := checked(s.c, "AddFriendLists", spec.CheckAddFriendListsRequest(&req), string(req.FromAccount)); err != nil {
 		return nil, err
 	}
 	return call(ctx, s.c, spec.AddFriendLists, &req, envAddFriendListsResponse, s.c.settings(opts))
@@ -1024,7 +1034,7 @@ func (s *FriendsService) AddLists(ctx context.Context, req gen.AddFriendListsReq
 //
 //meta:operation POST /v4/sns/group_delete
 func (s *FriendsService) DeleteLists(ctx context.Context, req gen.DeleteFriendListsRequest, opts ...CallOption) (*gen.DeleteFriendListsResponse, error) {
-	if err := checked("DeleteFriendLists", spec.CheckDeleteFriendListsRequest(&req), string(req.FromAccount)); err != nil {
+	if err := checked(s.c, "DeleteFriendLists", spec.CheckDeleteFriendListsRequest(&req), string(req.FromAccount)); err != nil {
 		return nil, err
 	}
 	return call(ctx, s.c, spec.DeleteFriendLists, &req, envDeleteFriendListsResponse, s.c.settings(opts))
@@ -1044,7 +1054,7 @@ func (s *FriendsService) DeleteLists(ctx context.Context, req gen.DeleteFriendLi
 //
 //meta:operation POST /v4/sns/group_get
 func (s *FriendsService) Lists(ctx context.Context, req gen.GetFriendListsRequest, opts ...CallOption) (*gen.GetFriendListsResponse, error) {
-	if err := checked("GetFriendLists", spec.CheckGetFriendListsRequest(&req), string(req.FromAccount)); err != nil {
+	if err := checked(s.c, "GetFriendLists", spec.CheckGetFriendListsRequest(&req), string(req.FromAccount)); err != nil {
 		return nil, err
 	}
 	return call(ctx, s.c, spec.GetFriendLists, &req, envGetFriendListsResponse, s.c.settings(opts))

@@ -26,7 +26,7 @@ type pageOp[Req, Ans, Item any] struct {
 
 // page sends one request of a paged operation and returns its answer.
 func page[Req, Ans, Item any](ctx context.Context, c *Client, p *pageOp[Req, Ans, Item], req Req, opts []CallOption) (*Ans, error) {
-	if err := p.checkReq(&req); err != nil {
+	if err := p.checkReq(c, &req); err != nil {
 		return nil, err
 	}
 	return call(ctx, c, p.op, &req, p.env, c.settings(opts))
@@ -37,11 +37,13 @@ func page[Req, Ans, Item any](ctx context.Context, c *Client, p *pageOp[Req, Ans
 // position the service gives (with the answer fields x-tim-paging carries
 // copied in), until the last page. The request is copied, never modified.
 // An error ends the iteration: it is yielded once, with a nil page. A
-// service that gives a position it gave before would loop: that is an
-// error wrapping [ErrRepeatedCursor]. Only one page is held at a time.
+// service that gives a position it gave before would loop, and an offset
+// (x-tim-paging offset) that does not grow would give items again: both
+// are an error wrapping [ErrRepeatedCursor]. Only one page is held at a
+// time.
 func pages[Req, Ans, Item any](ctx context.Context, c *Client, p *pageOp[Req, Ans, Item], req Req, opts []CallOption) iter.Seq2[*Ans, error] {
 	return func(yield func(*Ans, error) bool) {
-		if err := p.checkReq(&req); err != nil {
+		if err := p.checkReq(c, &req); err != nil {
 			yield(nil, err)
 			return
 		}
@@ -63,6 +65,11 @@ func pages[Req, Ans, Item any](ctx context.Context, c *Client, p *pageOp[Req, An
 			}
 			if seen[next] {
 				yield(nil, fmt.Errorf("timrest: %s: %w: %d (after %d pages)", p.op.ID, ErrRepeatedCursor, next, len(seen)))
+				return
+			}
+			if cur := p.cursor(&req); p.op.Paging.Offset && next <= cur {
+				// An offset that does not grow would give items again.
+				yield(nil, fmt.Errorf("timrest: %s: %w: offset %d after %d (after %d pages)", p.op.ID, ErrRepeatedCursor, next, cur, len(seen)))
 				return
 			}
 			seen[next] = true
@@ -95,10 +102,10 @@ func allItems[Req, Ans, Item, T any](ctx context.Context, c *Client, p *pageOp[R
 }
 
 // checkReq checks req against the document.
-func (p *pageOp[Req, Ans, Item]) checkReq(req *Req) error {
+func (p *pageOp[Req, Ans, Item]) checkReq(c *Client, req *Req) error {
 	from := ""
 	if p.owner != nil {
 		from = p.owner(req)
 	}
-	return checked(p.op.ID, p.check(req), from)
+	return checked(c, p.op.ID, p.check(req), from)
 }

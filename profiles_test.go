@@ -64,7 +64,7 @@ func TestProfilesSet(t *testing.T) {
 		{"501 bytes", gen.ProfileItem{Tag: timrest.TagNick, Value: tag.String(strings.Repeat("n", 501))}, "ProfileItem.Value", 1, "is 501 bytes, want at most 500"},
 		{"501 bytes in 167 characters", gen.ProfileItem{Tag: timrest.TagProfileCustomPrefix + "Motto", Value: tag.String(strings.Repeat("界", 167))}, "ProfileItem.Value", 1, "is 501 bytes, want at most 500"},
 		{"no value", gen.ProfileItem{Tag: timrest.TagNick}, "ProfileItem.Value", 1, "is missing, want string or integer"},
-		{"a friend tag", gen.ProfileItem{Tag: timrest.TagRemark, Value: tag.String("x")}, "ProfileItem.Tag", 1, "does not match ^Tag_Profile_(IM|Custom)_[A-Za-z0-9_]+$"},
+		{"a friend tag", gen.ProfileItem{Tag: timrest.TagRemark, Value: tag.String("x")}, "ProfileItem.Tag", 1, "does not match ^(Tag_Profile_IM_[A-Za-z]+|Tag_Profile_Custom_[A-Za-z]{1,8})$"},
 	} {
 		req := gen.SetProfileRequest{FromAccount: "alice", ProfileItem: []gen.ProfileItem{items[0], tc.item}}
 		_, err := c.Profiles.Set(ctx, req)

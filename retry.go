@@ -9,10 +9,13 @@ import (
 // A zero field takes its default.
 //
 // What is retried is not configurable: it comes from the OpenAPI
-// document's retry advice for each code (see the package documentation,
-// # Retries). Every operation this package wraps is safe to repeat
-// (imports add or update the same friends), so network errors are retried
-// too.
+// document's retry advice for each code and its idempotency of each
+// operation (see the package documentation, # Retries). An idempotent
+// operation is also retried after a network error, a timeout or a proxy's
+// 5xx; one that is not (x-tim-idempotent false: friend_add, black_list_add,
+// account_delete, ...) is retried only when the attempt surely changed
+// nothing: it was never sent, or the service refused it (its rate, a
+// write conflict, an expired UserSig).
 type RetryPolicy struct {
 	// MaxAttempts is the most attempts one call makes, the first one
 	// included (default 4). 1 turns retries off, the UserSig renewal

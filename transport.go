@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -202,10 +203,11 @@ func (d *doer) attempt(ctx context.Context, op *spec.Operation, u *url.URL, body
 	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	sent = true
-	var wrote *atomic.Bool
+	var traced, wrote *atomic.Bool
 	if !op.Idempotent {
-		wrote = new(atomic.Bool)
+		traced, wrote = new(atomic.Bool), new(atomic.Bool)
 		actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
+			GetConn:      func(string) { traced.Store(true) },
 			WroteHeaders: func() { wrote.Store(true) },
 		})
 	}
@@ -231,7 +233,14 @@ func (d *doer) attempt(ctx context.Context, op *spec.Operation, u *url.URL, body
 	}
 	resp, err = d.http.Do(r)
 	if wrote != nil {
-		sent = wrote.Load()
+		switch {
+		case wrote.Load():
+			sent = true
+		case traced.Load(): // net/http's transport ran and wrote nothing
+			sent = false
+		default: // a transport that reports nothing: only a dial error proves it
+			sent = !dialFailed(err)
+		}
 	}
 	if err != nil {
 		return nil, 0, sent, d.redact(err, r)
@@ -248,6 +257,14 @@ func (d *doer) attempt(ctx context.Context, op *spec.Operation, u *url.URL, body
 		code, _ = peekErrorCode(data)
 	}
 	return resp, code, true, nil
+}
+
+// dialFailed reports whether err says that no connection was made (the
+// request went nowhere): a failed dial or name lookup.
+func dialFailed(err error) bool {
+	var op *net.OpError
+	var dns *net.DNSError
+	return errors.As(err, &dns) || (errors.As(err, &op) && op.Op == "dial")
 }
 
 // redact removes the secrets of the signed request r from err.
@@ -294,9 +311,10 @@ const maxPooledBuf = 1 << 20
 // classify decides what follows an attempt. An operation that is not
 // idempotent is retried only when its attempt surely did not change
 // anything: the request was not sent, or the service answered that it
-// refused it (a rate limit, or a code the document advises retrying);
-// never after a failure that may have reached the service (a timeout, a
-// connection lost after sending, a proxy's 5xx).
+// refused it (a rate limit, a write conflict, a UserSig to renew); never
+// after a failure that may have reached the service (a timeout, a
+// connection lost after sending, a proxy's 5xx, a transient code of the
+// service such as an internal error or timeout).
 func (d *doer) classify(ctx context.Context, op *spec.Operation, resp *http.Response, code int64, sent bool, err error) next {
 	if err != nil {
 		switch {
@@ -327,6 +345,12 @@ func (d *doer) classify(ctx context.Context, op *spec.Operation, resp *http.Resp
 	}
 	switch e.Retry {
 	case spec.RetryYes:
+		if !op.Idempotent && e.Class == spec.ClassTransient {
+			// A transient failure (an internal error, a timeout) may
+			// have come after the change was made: never twice. A
+			// refusal (a write conflict, 30008) changed nothing.
+			return done
+		}
 		return backoff
 	case spec.RetrySlow:
 		return slowDown

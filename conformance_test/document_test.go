@@ -107,9 +107,9 @@ func TestContractFacts(t *testing.T) {
 		// friend_get ends on CompleteFlag and carries no sequence: sent
 		// back, StandardSequence and CustomSequence leave data out.
 		"ListFriends": {"/v4/sns/friend_get", 200, true, nil,
-			&spec.Paging{Cursor: "StartIndex", Next: "NextStartIndex", Done: spec.DoneFlag, Flag: "CompleteFlag", Items: "UserDataItem"}},
+			&spec.Paging{Cursor: "StartIndex", Next: "NextStartIndex", Done: spec.DoneFlag, Flag: "CompleteFlag", Items: "UserDataItem", Offset: true}},
 		"ListBlocked": {"/v4/sns/black_list_get", 200, true, nil,
-			&spec.Paging{Cursor: "StartIndex", Next: "StartIndex", Done: spec.DoneZero, Items: "BlackListItem"}},
+			&spec.Paging{Cursor: "StartIndex", Next: "StartIndex", Done: spec.DoneZero, Items: "BlackListItem", Offset: true}},
 		// group
 		"ListGroupIDs": {"/v4/group_open_http_svc/get_appid_group_list", 1, true, nil,
 			&spec.Paging{Cursor: "Next", Next: "Next", Done: spec.DoneZero, Items: "GroupIdList", Item: "GroupId"}},

@@ -297,7 +297,10 @@
 // friend of a friend_get_list costs the smaller of its TagList and the
 // friend's own tags, and the relationship chain keeps indexes both ways,
 // so that the other side of a relation, and every relation to a deleted
-// account, is found without a search through all accounts). When an
+// account, is found without a search through all accounts). Blocking a
+// friend, deleting both ways and deleting an account also walk the
+// account's own friend or block list, which the service's limits bound
+// (3000 friends, 1000 blocked). When an
 // answer cannot be written because the client has gone, the call still
 // counts with the code it had (its changes were made) and as undelivered
 // in [Stats].

@@ -1262,7 +1262,7 @@ type OnlineStatusResult struct {
 
 // ProfileItem defines model for ProfileItem.
 type ProfileItem struct {
-	// Tag A profile tag name, Tag_Profile_IM_* (standard) or Tag_Profile_Custom_* (custom, set up in the console first).
+	// Tag A profile tag name, Tag_Profile_IM_* (standard) or Tag_Profile_Custom_ and 1 to 8 letters (custom, set up in the console first).
 	Tag ProfileTagName `json:"Tag"`
 
 	// Value A profile tag's value: a string (at most 500 bytes) or an integer.
@@ -1271,7 +1271,7 @@ type ProfileItem struct {
 	Value ProfileTagValue `json:"Value"`
 }
 
-// ProfileTagName A profile tag name, Tag_Profile_IM_* (standard) or Tag_Profile_Custom_* (custom, set up in the console first).
+// ProfileTagName A profile tag name, Tag_Profile_IM_* (standard) or Tag_Profile_Custom_ and 1 to 8 letters (custom, set up in the console first).
 type ProfileTagName = string
 
 // ProfileTagValue A profile tag's value: a string (at most 500 bytes) or an integer.

@@ -264,7 +264,7 @@ output still lists every account, with the reason.`,
 				return requestError(callErr, map[string]string{"From_Account": "--from", "TagList": "--tag"})
 			}
 			// GetFriends items belong to no account: their fail lists are under "".
-			out := friendsOutput{FromAccount: from, Friends: make([]friendOutput, len(res.Items)), FailAccount: res.Fail[""]}
+			out := friendsOutput{FromAccount: from, Friends: make([]friendOutput, len(res.Items)), FailAccount: res.Fail[from]}
 			failed := 0
 			for i, f := range res.Items {
 				o := friendOutput{ToAccount: f.Key}

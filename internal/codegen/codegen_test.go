@@ -84,7 +84,7 @@ func TestLoadMatchesSpec(t *testing.T) {
 			for _, c := range p.Carry {
 				carry = append(carry, spec.Carry{From: c.From, To: c.To})
 			}
-			if got := (spec.Paging{Cursor: p.Cursor, Next: p.Next, Done: spec.Done(p.Done), Flag: p.Flag, Carry: carry, Items: p.Items, Item: p.Item}); !reflect.DeepEqual(got, *s.Paging) {
+			if got := (spec.Paging{Cursor: p.Cursor, Next: p.Next, Done: spec.Done(p.Done), Flag: p.Flag, Carry: carry, Items: p.Items, Item: p.Item, Offset: p.Offset}); !reflect.DeepEqual(got, *s.Paging) {
 				t.Errorf("%s: paging\n model %+v\n  spec %+v", o.ID, got, *s.Paging)
 			}
 			if p.PagesMethod == "" || p.AllMethod == "" {
@@ -109,9 +109,9 @@ func TestLoadMatchesSpec(t *testing.T) {
 	var tags []spec.Tag
 	for _, x := range m.tags {
 		tags = append(tags, spec.Tag{Name: x.Name, Family: x.Family, GoName: x.Go, Type: spec.TagType(x.Type), Enum: x.Enum,
-			Uint32: x.Uint32, MaxBytes: x.MaxBytes, UnixTime: x.UnixTime, Meaning: x.Meaning})
+			Uint32: x.Uint32, MaxBytes: x.MaxBytes, UnixTime: x.UnixTime, ItemsSchema: x.Items, Meaning: x.Meaning})
 	}
-	if !reflect.DeepEqual(tags, spec.Tags) {
+	if !reflect.DeepEqual(tags, withoutItemRules(t, spec.Tags)) {
 		t.Errorf("tags\n model %+v\n  spec %+v", tags, spec.Tags)
 	}
 	if !reflect.DeepEqual(m.renamed, spec.GroupTypeRenames) {
@@ -469,6 +469,22 @@ func TestLoadRefuses(t *testing.T) {
 		{"tag max-bytes on an integer", func(d object) {
 			item(d, "x-tim-tags", 4)["max-bytes"] = 4
 		}, "x-tim-tags: Tag_SNS_IM_AddTime: enum and max-bytes are for strings"},
+		{"tag items on a string", func(d object) {
+			item(d, "x-tim-tags", 1)["items"] = "FriendListName"
+		}, "x-tim-tags: Tag_SNS_IM_Remark: items is for a list of strings"},
+		{"tag items not a schema", func(d object) {
+			item(d, "x-tim-tags", 0)["items"] = "NoSuchSchema"
+		}, `x-tim-tags: Tag_SNS_IM_Group: items "NoSuchSchema" is not a string schema of the document`},
+		{"tag items not a string schema", func(d object) {
+			item(d, "x-tim-tags", 0)["items"] = "ProfileItem"
+		}, `x-tim-tags: Tag_SNS_IM_Group: items "ProfileItem" is not a string schema of the document`},
+		{"tag pair not true", func(d object) {
+			at(d, "components", "schemas", "ProfileItem")["x-tim-tag-pair"] = "yes"
+		}, "schema ProfileItem: x-tim-tag-pair must be true"},
+		{"tag pair without Value", func(d object) {
+			at(d, "components", "schemas", "ProfileItem")["x-tim-tag-pair"] = true
+			at(d, "components", "schemas", "UserProfile")["x-tim-tag-pair"] = true
+		}, "schema UserProfile: x-tim-tag-pair needs the properties Tag and Value"},
 		{"service not exported", func(d object) {
 			item(d, "tags", 0)["x-tim-service"] = "friends"
 		}, `tag sns: x-tim-service "friends" is not an exported Go name`},
@@ -584,4 +600,19 @@ func TestCamel(t *testing.T) {
 			t.Errorf("camel(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// withoutItemRules returns a copy of tags without their element rules
+// (pointers to generated rules), after checking that a tag has one
+// exactly when it names a schema for its elements.
+func withoutItemRules(t *testing.T, tags []spec.Tag) []spec.Tag {
+	t.Helper()
+	out := slices.Clone(tags)
+	for i := range out {
+		if (out[i].Items != nil) != (out[i].ItemsSchema != "") {
+			t.Errorf("%s: items schema %q, rule %v", out[i].Name, out[i].ItemsSchema, out[i].Items)
+		}
+		out[i].Items = nil
+	}
+	return out
 }

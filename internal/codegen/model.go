@@ -74,6 +74,7 @@ type pagingExt struct {
 	Item        string  `json:"item"`
 	PagesMethod string  `json:"pages-method"`
 	AllMethod   string  `json:"all-method"`
+	Offset      bool    `json:"offset"`
 }
 
 type stdTag struct {
@@ -85,6 +86,7 @@ type stdTag struct {
 	Uint32   bool     `json:"uint32"`
 	MaxBytes int      `json:"max-bytes"`
 	UnixTime bool     `json:"unix-time"`
+	Items    string   `json:"items"` // for strings: the schema of each element
 	Meaning  string   `json:"meaning"`
 }
 
@@ -218,8 +220,26 @@ func (m *model) readDocument() error {
 			return fmt.Errorf("x-tim-tags: %s has type %q, want string, integer or strings", t.Name, t.Type)
 		case (t.Enum != nil || t.MaxBytes > 0) && t.Type != "string", (t.Uint32 || t.UnixTime) && t.Type != "integer":
 			return fmt.Errorf("x-tim-tags: %s: enum and max-bytes are for strings, uint32 and unix-time for integers", t.Name)
+		case t.Items != "" && t.Type != "strings":
+			return fmt.Errorf("x-tim-tags: %s: items is for a list of strings", t.Name)
+		case t.Items != "" && (d.Components.Schemas[t.Items] == nil || !d.Components.Schemas[t.Items].Value.Type.Is("string")):
+			return fmt.Errorf("x-tim-tags: %s: items %q is not a string schema of the document", t.Name, t.Items)
 		}
 		seenTag[t.Name] = true
+	}
+
+	for _, name := range slicesSorted(d.Components.Schemas) {
+		sc := d.Components.Schemas[name].Value
+		v, ok := sc.Extensions["x-tim-tag-pair"]
+		if !ok {
+			continue
+		}
+		if b, isBool := v.(bool); !isBool || !b {
+			return fmt.Errorf("schema %s: x-tim-tag-pair must be true", name)
+		}
+		if sc.Properties["Tag"] == nil || sc.Properties["Value"] == nil {
+			return fmt.Errorf("schema %s: x-tim-tag-pair needs the properties Tag and Value", name)
+		}
 	}
 
 	if gt := d.Components.Schemas["GroupType"]; gt != nil && gt.Value != nil {

@@ -208,7 +208,7 @@ func emitOperation(m *model, o *op, b *bytes.Buffer, envs map[string]bool) error
 	if from == "" {
 		from = `""`
 	}
-	p("\tif err := checked(%q, spec.Check%s(&req), %s); err != nil {\n\t\treturn nil, err\n\t}\n", o.ID, o.Req, from)
+	p("\tif err := checked(s.c, %q, spec.Check%s(&req), %s); err != nil {\n\t\treturn nil, err\n\t}\n", o.ID, o.Req, from)
 	p("\treturn call(ctx, s.c, spec.%s, &req, %s, s.c.settings(opts))\n}\n\n", o.ID, env)
 	return nil
 }
@@ -234,7 +234,10 @@ func emitBatch(m *model, o *op, b *bytes.Buffer, idem string) error {
 		resType = m.goType(resElem)
 	}
 	reqSchema := m.schema(o.Req)
-	merge := bt.Account != "" && len(reqSchema.Properties) == 2
+	// alike: the request has nothing but its items (and account): two
+	// requests (of one account) differ only in their items.
+	alike := len(reqSchema.Properties) == 1 || (bt.Account != "" && len(reqSchema.Properties) == 2)
+	merge := alike && bt.Account != ""
 	extra := fmt.Sprintf(`Any number of requests and items may be given. The items of %s are
 sent in requests of at most %d`, bt.Items, bt.Max)
 	if !bt.Hard {
@@ -248,8 +251,12 @@ sent in requests of at most %d`, bt.Items, bt.Max)
 	extra += ". Every item is checked against the document first: an invalid\nitem is not sent and fails alone with a [*ValidationError].\n"
 	if bt.Duplicates == "split" {
 		extra += "An item whose key repeats is sent after the earlier one, in a later\nrequest: the last one wins.\n"
+	} else if alike && bt.Account != "" {
+		extra += fmt.Sprintf("A key that repeats for one %s, in any of the requests, is sent once\n(its first entry); every entry gets its outcome.\n", bt.Account)
+	} else if alike {
+		extra += "A key that repeats, in any of the requests, is sent once (its first\nentry); every entry gets its outcome.\n"
 	} else {
-		extra += "A key that repeats in a request is sent once; every occurrence gets\nits outcome.\n"
+		extra += "A key that repeats in a request is sent once (its first entry); every\nentry gets its outcome. Requests are not merged: a key in two requests\nis sent in each.\n"
 	}
 	extra += "The result has one entry per item, in input order; a partial failure is a\nresult, not an error (see [BatchResult] and [runBatch's rules in the package doc]).\n" + idem
 	extra = strings.Replace(extra, " (see [BatchResult] and [runBatch's rules in the package doc])", " (see [BatchResult])", 1)
@@ -258,7 +265,7 @@ sent in requests of at most %d`, bt.Items, bt.Max)
 	p("\treturn runBatch(ctx, s.c, batch%s, reqs, opts)\n}\n\n", o.ID)
 
 	p("var batch%s = &batchOp[%s, %s, %s, %s]{\n", o.ID, req, itemType, resp, resType)
-	p("\top: spec.%s, merge: %t,\n", o.ID, merge)
+	p("\top: spec.%s, alike: %t, merge: %t,\n", o.ID, alike, merge)
 	p("\titems: func(r *%s) []%s { return r.%s },\n", req, itemType, itemsF.Name)
 	p("\tsetItems: func(r *%s, v []%s) { r.%s = v },\n", req, itemType, itemsF.Name)
 	if bt.Account != "" {

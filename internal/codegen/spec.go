@@ -29,7 +29,7 @@ func emitSpec(m *model, b *bytes.Buffer) error {
 				bt.Items, bt.Max, bt.Hard, bt.Account, bt.Sequential, bt.Key, bt.Duplicates, bt.Results, bt.ResultKey, bt.ResultCode, bt.ResultInfo, bt.FailList, bt.Errors, bt.ErrorKey, bt.ErrorCode)
 		}
 		if pg := o.Paging; pg != nil {
-			p("\t\tPaging: &Paging{Cursor: %q, Next: %q, Done: %q, Flag: %q, Items: %q, Item: %q", pg.Cursor, pg.Next, pg.Done, pg.Flag, pg.Items, pg.Item)
+			p("\t\tPaging: &Paging{Cursor: %q, Next: %q, Done: %q, Flag: %q, Items: %q, Item: %q, Offset: %t", pg.Cursor, pg.Next, pg.Done, pg.Flag, pg.Items, pg.Item, pg.Offset)
 			if len(pg.Carry) > 0 {
 				p(", Carry: []Carry{")
 				for _, c := range pg.Carry {
@@ -144,8 +144,12 @@ func emitSpec(m *model, b *bytes.Buffer) error {
 		if t.Enum != nil {
 			enum = fmt.Sprintf("%#v", t.Enum)
 		}
-		p("\t{Name: %q, Family: %q, GoName: %q, Type: %q, Enum: %s, Uint32: %t, MaxBytes: %d, UnixTime: %t, Meaning: %q},\n",
-			t.Name, t.Family, t.Go, t.Type, enum, t.Uint32, t.MaxBytes, t.UnixTime, t.Meaning)
+		items := "nil"
+		if t.Items != "" {
+			items = "rule" + t.Items
+		}
+		p("\t{Name: %q, Family: %q, GoName: %q, Type: %q, Enum: %s, Uint32: %t, MaxBytes: %d, UnixTime: %t, ItemsSchema: %q, Items: %s, Meaning: %q},\n",
+			t.Name, t.Family, t.Go, t.Type, enum, t.Uint32, t.MaxBytes, t.UnixTime, t.Items, items, t.Meaning)
 	}
 	p("}\n\n")
 
@@ -276,6 +280,17 @@ func (v *validators) object(name, skip string) error {
 			return fmt.Errorf("%s.%s: %w", name, pn, err)
 		}
 		p("%s", code)
+	}
+	if pair, _ := s.Extensions["x-tim-tag-pair"].(bool); pair {
+		// A tag and its value: a standard tag's value is checked against
+		// its entry of x-tim-tags.
+		if _, ok := gs["Tag"]; !ok {
+			return fmt.Errorf("schema %s: x-tim-tag-pair needs the fields Tag and Value", name)
+		}
+		if _, ok := gs["Value"]; !ok {
+			return fmt.Errorf("schema %s: x-tim-tag-pair needs the fields Tag and Value", name)
+		}
+		p("\tif p := TagProblem(string(x.Tag), x.Value); p != nil {\n\t\treturn p\n\t}\n")
 	}
 	p("\treturn nil\n}\n\n")
 	return nil

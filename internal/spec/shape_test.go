@@ -27,8 +27,13 @@ func TestCheckJSONShape(t *testing.T) {
 		{ListFriends, `{"From_Account":"a"}`, "StartIndex: is missing"},
 		{ImportFriends, `{"From_Account":"a","AddFriendItem":[{"To_Account":"b","AddSource":"AddSource_Type_X"},{"To_Account":"c"}]}`, "AddFriendItem[1].AddSource: is missing"},
 		{UpdateFriends, `{"From_Account":"a","UpdateItem":[{"To_Account":"b","SnsItem":[{"Tag":"Tag_SNS_IM_Remark"}]}]}`, "UpdateItem[0].SnsItem[0].Value: is missing"},
-		// null is a value given.
-		{ListBlocked, `{"From_Account":"a","StartIndex":0,"MaxLimited":5,"LastSequence":null}`, ""},
+		// null is refused: no field of a request is nullable, and decoding
+		// would take it as the zero value (or as absent).
+		{ListBlocked, `{"From_Account":"a","StartIndex":0,"MaxLimited":5,"LastSequence":null}`, "LastSequence: is null"},
+		{ListFriends, `{"From_Account":"a","StartIndex":null}`, "StartIndex: is null"},
+		{GetFriendLists, `{"From_Account":"a","GroupName":["a",null]}`, "GroupName[1]: is null"},
+		{UpdateFriends, `{"From_Account":"a","UpdateItem":[{"To_Account":"b","SnsItem":[{"Tag":"Tag_SNS_IM_Remark","Value":null}]}]}`, "UpdateItem[0].SnsItem[0].Value: is null"},
+		{ImportFriends, `{"From_Account":"a","AddFriendItem":[{"To_Account":"b","AddSource":"AddSource_Type_X","Remark":null}]}`, "AddFriendItem[0].Remark: is null"},
 	} {
 		p := c.op.CheckJSON([]byte(c.body))
 		got := ""

@@ -19,7 +19,7 @@ var (
 		Summary: "Get the IDs of all groups in the app, page by page.",
 		Doc:     "https://www.tencentcloud.com/document/product/1047/34960",
 		Rate:    1, Idempotent: true,
-		Paging: &Paging{Cursor: "Next", Next: "Next", Done: "zero", Flag: "", Items: "GroupIdList", Item: "GroupId"},
+		Paging: &Paging{Cursor: "Next", Next: "Next", Done: "zero", Flag: "", Items: "GroupIdList", Item: "GroupId", Offset: false},
 		Errors: map[int]ErrorCode{
 			10002: {10002, "transient", "yes", "Internal server error; retry."},
 			10004: {10004, "bad_request", "no", "Incorrect request parameter, for example GroupType."},
@@ -198,7 +198,7 @@ var (
 		Summary: "Check the blocklist relation between From_Account and each of up to 1000 accounts.",
 		Doc:     "https://www.tencentcloud.com/document/product/1047/34913",
 		Rate:    200, Idempotent: true,
-		Batch: &Batch{Items: "To_Account", Max: 1000, Hard: true, Account: "", Sequential: false, Key: "", Duplicates: "share", Results: "BlackListCheckItem", ResultKey: "To_Account", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "Fail_Account", Errors: "", ErrorKey: "", ErrorCode: ""},
+		Batch: &Batch{Items: "To_Account", Max: 1000, Hard: true, Account: "From_Account", Sequential: false, Key: "", Duplicates: "share", Results: "BlackListCheckItem", ResultKey: "To_Account", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "Fail_Account", Errors: "", ErrorKey: "", ErrorCode: ""},
 		Errors: map[int]ErrorCode{
 			30001: {30001, "bad_request", "no", "Incorrect request parameter."},
 			30002: {30002, "config", "no", "The SDKAppID does not match."},
@@ -238,7 +238,7 @@ var (
 		Summary: "Pull From_Account's blocklist, page by page.",
 		Doc:     "https://www.tencentcloud.com/document/product/1047/34914",
 		Rate:    200, Idempotent: true,
-		Paging: &Paging{Cursor: "StartIndex", Next: "StartIndex", Done: "zero", Flag: "", Items: "BlackListItem", Item: ""},
+		Paging: &Paging{Cursor: "StartIndex", Next: "StartIndex", Done: "zero", Flag: "", Items: "BlackListItem", Item: "", Offset: true},
 		Errors: map[int]ErrorCode{
 			30001: {30001, "bad_request", "no", "Incorrect request parameter."},
 			30002: {30002, "config", "no", "The SDKAppID does not match."},
@@ -258,7 +258,7 @@ var (
 		Summary: "Add friends to From_Account's friend list, one-way or two-way.",
 		Doc:     "https://www.tencentcloud.com/document/product/1047/34902",
 		Rate:    200, Idempotent: false,
-		Batch: &Batch{Items: "AddFriendItem", Max: 1000, Hard: true, Account: "From_Account", Sequential: true, Key: "To_Account", Duplicates: "split", Results: "ResultItem", ResultKey: "To_Account", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "Fail_Account", Errors: "", ErrorKey: "", ErrorCode: ""},
+		Batch: &Batch{Items: "AddFriendItem", Max: 1000, Hard: true, Account: "From_Account", Sequential: true, Key: "To_Account", Duplicates: "share", Results: "ResultItem", ResultKey: "To_Account", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "Fail_Account", Errors: "", ErrorKey: "", ErrorCode: ""},
 		Errors: map[int]ErrorCode{
 			30001: {30001, "bad_request", "no", "Incorrect request parameter, or (per item) To_Account is already a friend of From_Account."},
 			30002: {30002, "config", "no", "The SDKAppID does not match."},
@@ -286,7 +286,7 @@ var (
 		Summary: "Check the friend relation between From_Account and each of up to 1000 accounts.",
 		Doc:     "https://www.tencentcloud.com/document/product/1047/34907",
 		Rate:    200, Idempotent: true,
-		Batch: &Batch{Items: "To_Account", Max: 1000, Hard: true, Account: "", Sequential: false, Key: "", Duplicates: "share", Results: "InfoItem", ResultKey: "To_Account", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "Fail_Account", Errors: "", ErrorKey: "", ErrorCode: ""},
+		Batch: &Batch{Items: "To_Account", Max: 1000, Hard: true, Account: "From_Account", Sequential: false, Key: "", Duplicates: "share", Results: "InfoItem", ResultKey: "To_Account", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "Fail_Account", Errors: "", ErrorKey: "", ErrorCode: ""},
 		Errors: map[int]ErrorCode{
 			30001: {30001, "bad_request", "no", "Incorrect request parameter."},
 			30002: {30002, "config", "no", "The SDKAppID does not match."},
@@ -347,7 +347,7 @@ var (
 		Summary: "Pull all friends of From_Account with their friend data, page by page.",
 		Doc:     "https://www.tencentcloud.com/document/product/1047/34908",
 		Rate:    200, Idempotent: true,
-		Paging: &Paging{Cursor: "StartIndex", Next: "NextStartIndex", Done: "flag", Flag: "CompleteFlag", Items: "UserDataItem", Item: ""},
+		Paging: &Paging{Cursor: "StartIndex", Next: "NextStartIndex", Done: "flag", Flag: "CompleteFlag", Items: "UserDataItem", Item: "", Offset: true},
 		Errors: map[int]ErrorCode{
 			30001: {30001, "bad_request", "no", "Incorrect request parameter."},
 			30002: {30002, "config", "no", "The SDKAppID does not match."},
@@ -367,7 +367,7 @@ var (
 		Summary: "Pull the data and profiles of specified friends.",
 		Doc:     "https://www.tencentcloud.com/document/product/1047/34910",
 		Rate:    200, Idempotent: true,
-		Batch: &Batch{Items: "To_Account", Max: 100, Hard: false, Account: "", Sequential: false, Key: "", Duplicates: "share", Results: "InfoItem", ResultKey: "To_Account", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "Fail_Account", Errors: "", ErrorKey: "", ErrorCode: ""},
+		Batch: &Batch{Items: "To_Account", Max: 100, Hard: false, Account: "From_Account", Sequential: false, Key: "", Duplicates: "share", Results: "InfoItem", ResultKey: "To_Account", ResultCode: "ResultCode", ResultInfo: "ResultInfo", FailList: "Fail_Account", Errors: "", ErrorKey: "", ErrorCode: ""},
 		Errors: map[int]ErrorCode{
 			30001: {30001, "bad_request", "no", "Incorrect request parameter (per item, the account is not a friend)."},
 			30002: {30002, "config", "no", "The SDKAppID does not match."},
@@ -888,24 +888,24 @@ const (
 
 // Tags are the standard profile and friend tags (x-tim-tags).
 var Tags = []Tag{
-	{Name: "Tag_SNS_IM_Group", Family: "friend", GoName: "FriendLists", Type: "strings", Enum: nil, Uint32: false, MaxBytes: 0, UnixTime: false, Meaning: "the friend lists the friend is in"},
-	{Name: "Tag_SNS_IM_Remark", Family: "friend", GoName: "Remark", Type: "string", Enum: nil, Uint32: false, MaxBytes: 96, UnixTime: false, Meaning: "the remark for the friend"},
-	{Name: "Tag_SNS_IM_AddSource", Family: "friend", GoName: "AddSource", Type: "string", Enum: nil, Uint32: false, MaxBytes: 0, UnixTime: false, Meaning: "where the friend was added from"},
-	{Name: "Tag_SNS_IM_AddWording", Family: "friend", GoName: "AddWording", Type: "string", Enum: nil, Uint32: false, MaxBytes: 256, UnixTime: false, Meaning: "the wording of the friend request"},
-	{Name: "Tag_SNS_IM_AddTime", Family: "friend", GoName: "AddTime", Type: "integer", Enum: nil, Uint32: false, MaxBytes: 0, UnixTime: true, Meaning: "when the friendship was made"},
-	{Name: "Tag_SNS_IM_RemarkTime", Family: "friend", GoName: "RemarkTime", Type: "integer", Enum: nil, Uint32: false, MaxBytes: 0, UnixTime: true, Meaning: "when the remark was set"},
-	{Name: "Tag_Profile_IM_Nick", Family: "profile", GoName: "Nick", Type: "string", Enum: nil, Uint32: false, MaxBytes: 500, UnixTime: false, Meaning: "the nickname"},
-	{Name: "Tag_Profile_IM_Gender", Family: "profile", GoName: "Gender", Type: "string", Enum: []string{"Gender_Type_Unknown", "Gender_Type_Female", "Gender_Type_Male"}, Uint32: false, MaxBytes: 0, UnixTime: false, Meaning: "the gender"},
-	{Name: "Tag_Profile_IM_BirthDay", Family: "profile", GoName: "BirthDay", Type: "integer", Enum: nil, Uint32: true, MaxBytes: 0, UnixTime: false, Meaning: "the birthday, e.g. 20190419"},
-	{Name: "Tag_Profile_IM_Location", Family: "profile", GoName: "Location", Type: "string", Enum: nil, Uint32: false, MaxBytes: 16, UnixTime: false, Meaning: "the location"},
-	{Name: "Tag_Profile_IM_SelfSignature", Family: "profile", GoName: "SelfSignature", Type: "string", Enum: nil, Uint32: false, MaxBytes: 500, UnixTime: false, Meaning: "the personal signature"},
-	{Name: "Tag_Profile_IM_AllowType", Family: "profile", GoName: "AllowType", Type: "string", Enum: []string{"AllowType_Type_NeedConfirm", "AllowType_Type_AllowAny", "AllowType_Type_DenyAny"}, Uint32: false, MaxBytes: 0, UnixTime: false, Meaning: "how friend requests are handled"},
-	{Name: "Tag_Profile_IM_Language", Family: "profile", GoName: "Language", Type: "integer", Enum: nil, Uint32: true, MaxBytes: 0, UnixTime: false, Meaning: "the language"},
-	{Name: "Tag_Profile_IM_Image", Family: "profile", GoName: "Image", Type: "string", Enum: nil, Uint32: false, MaxBytes: 500, UnixTime: false, Meaning: "the profile photo URL"},
-	{Name: "Tag_Profile_IM_AdminForbidType", Family: "profile", GoName: "AdminForbidType", Type: "string", Enum: []string{"AdminForbid_Type_None", "AdminForbid_Type_SendOut"}, Uint32: false, MaxBytes: 0, UnixTime: false, Meaning: "whether the admin forbids the user to add friends"},
-	{Name: "Tag_Profile_IM_Level", Family: "profile", GoName: "Level", Type: "integer", Enum: nil, Uint32: true, MaxBytes: 0, UnixTime: false, Meaning: "the level"},
-	{Name: "Tag_Profile_IM_Role", Family: "profile", GoName: "Role", Type: "integer", Enum: nil, Uint32: true, MaxBytes: 0, UnixTime: false, Meaning: "the role"},
-	{Name: "Tag_Profile_IM_MsgSettings", Family: "profile", GoName: "MsgSettings", Type: "integer", Enum: nil, Uint32: true, MaxBytes: 0, UnixTime: false, Meaning: "the message settings (bit 0: 1 blocks messages)"},
+	{Name: "Tag_SNS_IM_Group", Family: "friend", GoName: "FriendLists", Type: "strings", Enum: nil, Uint32: false, MaxBytes: 0, UnixTime: false, ItemsSchema: "FriendListName", Items: ruleFriendListName, Meaning: "the friend lists the friend is in"},
+	{Name: "Tag_SNS_IM_Remark", Family: "friend", GoName: "Remark", Type: "string", Enum: nil, Uint32: false, MaxBytes: 96, UnixTime: false, ItemsSchema: "", Items: nil, Meaning: "the remark for the friend"},
+	{Name: "Tag_SNS_IM_AddSource", Family: "friend", GoName: "AddSource", Type: "string", Enum: nil, Uint32: false, MaxBytes: 0, UnixTime: false, ItemsSchema: "", Items: nil, Meaning: "where the friend was added from"},
+	{Name: "Tag_SNS_IM_AddWording", Family: "friend", GoName: "AddWording", Type: "string", Enum: nil, Uint32: false, MaxBytes: 256, UnixTime: false, ItemsSchema: "", Items: nil, Meaning: "the wording of the friend request"},
+	{Name: "Tag_SNS_IM_AddTime", Family: "friend", GoName: "AddTime", Type: "integer", Enum: nil, Uint32: false, MaxBytes: 0, UnixTime: true, ItemsSchema: "", Items: nil, Meaning: "when the friendship was made"},
+	{Name: "Tag_SNS_IM_RemarkTime", Family: "friend", GoName: "RemarkTime", Type: "integer", Enum: nil, Uint32: false, MaxBytes: 0, UnixTime: true, ItemsSchema: "", Items: nil, Meaning: "when the remark was set"},
+	{Name: "Tag_Profile_IM_Nick", Family: "profile", GoName: "Nick", Type: "string", Enum: nil, Uint32: false, MaxBytes: 500, UnixTime: false, ItemsSchema: "", Items: nil, Meaning: "the nickname"},
+	{Name: "Tag_Profile_IM_Gender", Family: "profile", GoName: "Gender", Type: "string", Enum: []string{"Gender_Type_Unknown", "Gender_Type_Female", "Gender_Type_Male"}, Uint32: false, MaxBytes: 0, UnixTime: false, ItemsSchema: "", Items: nil, Meaning: "the gender"},
+	{Name: "Tag_Profile_IM_BirthDay", Family: "profile", GoName: "BirthDay", Type: "integer", Enum: nil, Uint32: true, MaxBytes: 0, UnixTime: false, ItemsSchema: "", Items: nil, Meaning: "the birthday, e.g. 20190419"},
+	{Name: "Tag_Profile_IM_Location", Family: "profile", GoName: "Location", Type: "string", Enum: nil, Uint32: false, MaxBytes: 16, UnixTime: false, ItemsSchema: "", Items: nil, Meaning: "the location"},
+	{Name: "Tag_Profile_IM_SelfSignature", Family: "profile", GoName: "SelfSignature", Type: "string", Enum: nil, Uint32: false, MaxBytes: 500, UnixTime: false, ItemsSchema: "", Items: nil, Meaning: "the personal signature"},
+	{Name: "Tag_Profile_IM_AllowType", Family: "profile", GoName: "AllowType", Type: "string", Enum: []string{"AllowType_Type_NeedConfirm", "AllowType_Type_AllowAny", "AllowType_Type_DenyAny"}, Uint32: false, MaxBytes: 0, UnixTime: false, ItemsSchema: "", Items: nil, Meaning: "how friend requests are handled"},
+	{Name: "Tag_Profile_IM_Language", Family: "profile", GoName: "Language", Type: "integer", Enum: nil, Uint32: true, MaxBytes: 0, UnixTime: false, ItemsSchema: "", Items: nil, Meaning: "the language"},
+	{Name: "Tag_Profile_IM_Image", Family: "profile", GoName: "Image", Type: "string", Enum: nil, Uint32: false, MaxBytes: 500, UnixTime: false, ItemsSchema: "", Items: nil, Meaning: "the profile photo URL"},
+	{Name: "Tag_Profile_IM_AdminForbidType", Family: "profile", GoName: "AdminForbidType", Type: "string", Enum: []string{"AdminForbid_Type_None", "AdminForbid_Type_SendOut"}, Uint32: false, MaxBytes: 0, UnixTime: false, ItemsSchema: "", Items: nil, Meaning: "whether the admin forbids the user to add friends"},
+	{Name: "Tag_Profile_IM_Level", Family: "profile", GoName: "Level", Type: "integer", Enum: nil, Uint32: true, MaxBytes: 0, UnixTime: false, ItemsSchema: "", Items: nil, Meaning: "the level"},
+	{Name: "Tag_Profile_IM_Role", Family: "profile", GoName: "Role", Type: "integer", Enum: nil, Uint32: true, MaxBytes: 0, UnixTime: false, ItemsSchema: "", Items: nil, Meaning: "the role"},
+	{Name: "Tag_Profile_IM_MsgSettings", Family: "profile", GoName: "MsgSettings", Type: "integer", Enum: nil, Uint32: true, MaxBytes: 0, UnixTime: false, ItemsSchema: "", Items: nil, Meaning: "the message settings (bit 0: 1 blocks messages)"},
 }
 
 // GroupTypeRenames maps an old group type name to its new one (GroupType x-tim-renamed).
@@ -1693,6 +1693,9 @@ func CheckProfileItem(x *gen.ProfileItem) *Problem {
 			return &Problem{Field: "Value", Reason: r}
 		}
 	}
+	if p := TagProblem(string(x.Tag), x.Value); p != nil {
+		return p
+	}
 	return nil
 }
 
@@ -1714,6 +1717,9 @@ func CheckFriendUpdateTag(x *gen.FriendUpdateTag) *Problem {
 	}
 	if r := ValueReason(x.Value, tag.KindString, tag.KindInt, tag.KindStrings); r != "" {
 		return &Problem{Field: "Value", Reason: r}
+	}
+	if p := TagProblem(string(x.Tag), x.Value); p != nil {
+		return p
 	}
 	return nil
 }
@@ -1749,7 +1755,7 @@ var (
 	ruleListGroupIDsRequest_Limit           = &IntRule{Min: 1, HasMin: true, Max: 10000, HasMax: true}
 	ruleListGroupIDsRequest_Next            = &IntRule{Min: 0, HasMin: true}
 	ruleNeedFriend                          = &StringRule{MinLength: 0, MaxLength: -1, MaxBytes: 0, Enum: []string{"Need_Friend_Type_Yes"}}
-	ruleProfileTagName                      = &StringRule{MinLength: 0, MaxLength: -1, MaxBytes: 0, Pattern: NewRegexp("^Tag_Profile_(IM|Custom)_[A-Za-z0-9_]+$")}
+	ruleProfileTagName                      = &StringRule{MinLength: 0, MaxLength: -1, MaxBytes: 0, Pattern: NewRegexp("^(Tag_Profile_IM_[A-Za-z]+|Tag_Profile_Custom_[A-Za-z]{1,8})$")}
 	ruleProfileTagValue_string              = &StringRule{MinLength: 0, MaxLength: 500, MaxBytes: 500}
 	ruleTagName                             = &StringRule{MinLength: 0, MaxLength: -1, MaxBytes: 0, Pattern: NewRegexp("^Tag_(Profile|SNS)_(IM|Custom)_[A-Za-z0-9_]+$")}
 	ruleUserID                              = &StringRule{MinLength: 1, MaxLength: 32, MaxBytes: 32}

@@ -110,6 +110,7 @@ type Paging struct {
 	Carry  []Carry // answer fields copied into the next request
 	Items  string  // the answer array of items
 	Item   string  // the field of an item that the item iterator yields, or "" for the item
+	Offset bool    // the position is an offset into the list: each next one is larger
 }
 
 // Operation is what the document says about one operation.
@@ -188,7 +189,89 @@ type Tag struct {
 	Uint32   bool     // for an integer: 0 to 4294967295
 	MaxBytes int      // for a string: the most bytes, 0 for no limit
 	UnixTime bool     // an integer that is a time in Unix seconds
-	Meaning  string
+	// ItemsSchema names, for a list of strings, the schema of each element
+	// ("" for none), and Items is its rule.
+	ItemsSchema string
+	Items       *StringRule
+	Meaning     string
+}
+
+// tagRules are the standard tags by name, with the rule of a string
+// value.
+var tagRules = func() map[string]struct {
+	t    *Tag
+	rule *StringRule
+} {
+	m := make(map[string]struct {
+		t    *Tag
+		rule *StringRule
+	}, len(Tags))
+	for i := range Tags {
+		t := &Tags[i]
+		e := m[t.Name]
+		e.t = t
+		if t.Type == TagString {
+			e.rule = &StringRule{MaxLength: -1, MaxBytes: t.MaxBytes, Enum: t.Enum}
+		}
+		m[t.Name] = e
+	}
+	return m
+}()
+
+// ruleUint32 is the range of a standard tag's 32-bit unsigned integer.
+var ruleUint32 = &IntRule{Min: 0, HasMin: true, Max: 1<<32 - 1, HasMax: true}
+
+// TagProblem returns the first problem with v as the value of the tag
+// name, by the standard tags of the document (x-tim-tags): its type, its
+// enum, its byte limit, its 32-bit range, the rule of each element of a
+// list; a name in a standard tag's form (Tag_Profile_IM_, Tag_SNS_IM_)
+// that is not one is refused. A custom tag (Tag_Profile_Custom_,
+// Tag_SNS_Custom_) takes a string or an integer.
+func TagProblem(name string, v tag.Value) *Problem {
+	e, ok := tagRules[name]
+	if !ok {
+		switch {
+		case strings.HasPrefix(name, "Tag_Profile_IM_") || strings.HasPrefix(name, "Tag_SNS_IM_"):
+			return &Problem{Field: "Tag", Reason: fmt.Sprintf("%q is not a standard tag", name)}
+		case strings.HasPrefix(name, "Tag_Profile_Custom_") || strings.HasPrefix(name, "Tag_SNS_Custom_"):
+			if r := ValueReason(v, tag.KindString, tag.KindInt); r != "" {
+				return &Problem{Field: "Value", Reason: r + " (a custom tag)"}
+			}
+		}
+		return nil
+	}
+	switch e.t.Type {
+	case TagString:
+		if r := ValueReason(v, tag.KindString); r != "" {
+			return &Problem{Field: "Value", Reason: r + " (" + name + ")"}
+		}
+		s, _ := v.AsString()
+		if r := e.rule.Reason(s); r != "" {
+			return &Problem{Field: "Value", Reason: r + " (" + name + ")"}
+		}
+	case TagInteger:
+		if r := ValueReason(v, tag.KindInt); r != "" {
+			return &Problem{Field: "Value", Reason: r + " (" + name + ")"}
+		}
+		n, _ := v.AsInt()
+		if r := ruleUint32.Reason(n); e.t.Uint32 && r != "" {
+			return &Problem{Field: "Value", Reason: r + " (" + name + ")"}
+		}
+	case TagStrings:
+		if r := ValueReason(v, tag.KindStrings); r != "" {
+			return &Problem{Field: "Value", Reason: r + " (" + name + ")"}
+		}
+		ss, _ := v.AsStrings()
+		for i, s := range ss {
+			if e.t.Items == nil {
+				break
+			}
+			if r := e.t.Items.Reason(s); r != "" {
+				return &Problem{Field: Index("Value", i), Reason: r + " (" + name + ")"}
+			}
+		}
+	}
+	return nil
 }
 
 // Problem is the first thing a check found wrong with a value: the JSON
@@ -432,6 +515,9 @@ func (s *Shape) walk(dec *json.Decoder, path string) (*Problem, error) {
 		if err := dec.Decode(&raw); err != nil {
 			return nil, err
 		}
+		if string(raw) == "null" {
+			return &Problem{Field: path, Reason: "is null"}, nil
+		}
 		var v tag.Value
 		if err := v.UnmarshalJSON(raw); err != nil {
 			return &Problem{Field: path, Reason: "is not a valid tag value: " + strings.TrimPrefix(err.Error(), tag.ErrInvalid.Error()+": ")}, nil
@@ -443,6 +529,10 @@ func (s *Shape) walk(dec *json.Decoder, path string) (*Problem, error) {
 		return nil, err
 	}
 	switch tok {
+	case nil: // JSON null: decoding would take it as the zero value, or as absent
+		if path != "" {
+			return &Problem{Field: path, Reason: "is null"}, nil
+		}
 	case json.Delim('{'):
 		seen := map[string]bool{}
 		for dec.More() {

@@ -488,7 +488,7 @@ func TestGeneratedChecksOtherOperations(t *testing.T) {
 		{"SetProfile string not UTF-8", spec.CheckSetProfileRequest(&gen.SetProfileRequest{FromAccount: "a", ProfileItem: []gen.ProfileItem{{Tag: "Tag_Profile_IM_Nick", Value: tag.String(invalidUTF8)}}}), "ProfileItem[0].Value: is not valid UTF-8"},
 		{"SetProfile integer", spec.CheckSetProfileRequest(&gen.SetProfileRequest{FromAccount: "a", ProfileItem: []gen.ProfileItem{{Tag: "Tag_Profile_Custom_Level", Value: tag.Int(1 << 40)}}}), ""},
 		{"SetProfile list", spec.CheckSetProfileRequest(&gen.SetProfileRequest{FromAccount: "a", ProfileItem: []gen.ProfileItem{{Tag: "Tag_Profile_IM_Nick", Value: tag.Strings("x")}}}), "ProfileItem[0].Value: is array of strings, want string or integer"},
-		{"SetProfile friend tag", spec.CheckSetProfileRequest(&gen.SetProfileRequest{FromAccount: "a", ProfileItem: []gen.ProfileItem{{Tag: "Tag_SNS_IM_Remark", Value: tag.String("x")}}}), "ProfileItem[0].Tag: does not match ^Tag_Profile_(IM|Custom)_[A-Za-z0-9_]+$"},
+		{"SetProfile friend tag", spec.CheckSetProfileRequest(&gen.SetProfileRequest{FromAccount: "a", ProfileItem: []gen.ProfileItem{{Tag: "Tag_SNS_IM_Remark", Value: tag.String("x")}}}), "ProfileItem[0].Tag: does not match ^(Tag_Profile_IM_[A-Za-z]+|Tag_Profile_Custom_[A-Za-z]{1,8})$"},
 		// A friend value of friend_update has no byte limit of its own
 		// (the list's and the remark's come from the service).
 		{"UpdateFriends long custom value", spec.CheckUpdateFriendsRequest(&gen.UpdateFriendsRequest{FromAccount: "a", UpdateItem: []gen.FriendUpdateItem{{ToAccount: "b", SNSItem: []gen.FriendUpdateTag{{Tag: "Tag_SNS_Custom_X", Value: tag.String(strings.Repeat("v", 600))}}}}}), ""},
@@ -526,5 +526,53 @@ func TestValidChecksDoNotAllocate(t *testing.T) {
 		}
 	}); n != 0 {
 		t.Errorf("%v allocations per check of a valid request", n)
+	}
+}
+
+// TestTagProblem: a standard tag's value is checked against its x-tim-tags
+// entry (type, enum, byte limit, 32-bit range, the rule of each element);
+// a name in a standard tag's form that is not one is refused; a custom
+// tag takes a string or an integer.
+func TestTagProblem(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name string
+		v    tag.Value
+		want string // "" for no problem
+	}{
+		{"Tag_Profile_IM_Nick", tag.String("Alice"), ""},
+		{"Tag_Profile_IM_Nick", tag.String(strings.Repeat("n", 500)), ""},
+		{"Tag_Profile_IM_Nick", tag.String(strings.Repeat("n", 501)), "Value: is 501 bytes, want at most 500 (Tag_Profile_IM_Nick)"},
+		{"Tag_Profile_IM_Nick", tag.Int(1), "Value: is integer, want string (Tag_Profile_IM_Nick)"},
+		{"Tag_Profile_IM_Location", tag.String(strings.Repeat("界", 6)), "Value: is 18 bytes, want at most 16 (Tag_Profile_IM_Location)"},
+		{"Tag_Profile_IM_Gender", tag.String("Gender_Type_Female"), ""},
+		{"Tag_Profile_IM_Gender", tag.String("Gender_Type_Robot"), `Value: is "Gender_Type_Robot", want one of Gender_Type_Unknown, Gender_Type_Female, Gender_Type_Male (Tag_Profile_IM_Gender)`},
+		{"Tag_Profile_IM_AllowType", tag.String("AllowType_Type_Maybe"), `Value: is "AllowType_Type_Maybe", want one of AllowType_Type_NeedConfirm, AllowType_Type_AllowAny, AllowType_Type_DenyAny (Tag_Profile_IM_AllowType)`},
+		{"Tag_Profile_IM_Level", tag.Int(4294967295), ""},
+		{"Tag_Profile_IM_Level", tag.Int(4294967296), "Value: is 4294967296, want at most 4294967295 (Tag_Profile_IM_Level)"},
+		{"Tag_Profile_IM_Level", tag.Int(-1), "Value: is -1, want at least 0 (Tag_Profile_IM_Level)"},
+		{"Tag_Profile_IM_Level", tag.String("7"), "Value: is string, want integer (Tag_Profile_IM_Level)"},
+		{"Tag_Profile_IM_Nickname", tag.String("x"), `Tag: "Tag_Profile_IM_Nickname" is not a standard tag`},
+		{"Tag_SNS_IM_Remark", tag.String(strings.Repeat("r", 97)), "Value: is 97 bytes, want at most 96 (Tag_SNS_IM_Remark)"},
+		{"Tag_SNS_IM_Remark", tag.Int(3), "Value: is integer, want string (Tag_SNS_IM_Remark)"},
+		{"Tag_SNS_IM_Group", tag.Strings("work", "family"), ""},
+		{"Tag_SNS_IM_Group", tag.Strings(), ""},
+		{"Tag_SNS_IM_Group", tag.String("work"), "Value: is string, want array of strings (Tag_SNS_IM_Group)"},
+		{"Tag_SNS_IM_Group", tag.Strings("work", strings.Repeat("g", 31)), "Value[1]: is 31 bytes, want at most 30 (Tag_SNS_IM_Group)"},
+		{"Tag_SNS_IM_Group", tag.Strings(""), "Value[0]: is empty (Tag_SNS_IM_Group)"},
+		{"Tag_SNS_IM_Friendship", tag.Int(1), `Tag: "Tag_SNS_IM_Friendship" is not a standard tag`},
+		{"Tag_Profile_Custom_Hobby", tag.String("chess"), ""},
+		{"Tag_Profile_Custom_Hobby", tag.Strings("a", "b"), "Value: is array of strings, want string or integer (a custom tag)"},
+		{"Tag_SNS_Custom_Rank", tag.Int(1), ""},
+		{"Tag_SNS_Custom_Rank", tag.Strings("1"), "Value: is array of strings, want string or integer (a custom tag)"},
+		{"Some_Other_Tag", tag.Strings("x"), ""}, // left to the schema's pattern
+	} {
+		got := ""
+		if p := spec.TagProblem(c.name, c.v); p != nil {
+			got = p.Error()
+		}
+		if got != c.want {
+			t.Errorf("%s %v: %q, want %q", c.name, c.v, got, c.want)
+		}
 	}
 }
