@@ -34,6 +34,33 @@ type capture struct {
 	reqs    []*http.Request
 }
 
+// captureClient returns the contract, a capture transport and a client
+// (package timrest) sending through it, rate limiting off. With answers,
+// the transport answers each operation with its first sample answer;
+// without, with a bare OK.
+func captureClient(t *testing.T, answers bool) (*contract.Contract, *capture, *timrest.Client) {
+	t.Helper()
+	c, v := load(t)
+	rt := &capture{t: t, v: v}
+	if answers {
+		rt.answers = map[string][]byte{}
+		for _, o := range spec.Operations {
+			_, ans, err := c.Examples(o.ID)
+			if err != nil || len(ans) == 0 {
+				t.Fatalf("%s: no sample answer: %v", o.ID, err)
+			}
+			rt.answers[o.Path] = ans[0].Value
+		}
+	}
+	client, err := timrest.New(timrest.Config{SDKAppID: 1400000001, SecretKey: "conformance-test-key-not-a-secret",
+		Admin: "administrator", Region: regions.Singapore},
+		timrest.WithHTTPClient(&http.Client{Transport: rt}), timrest.WithoutRateLimit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, rt, client
+}
+
 var errInvalidRequest = errors.New("request does not match the document")
 
 func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -82,22 +109,7 @@ func (c *capture) requests(t *testing.T, path string) [][]byte {
 // operation's first sample answer.
 func TestClientRequestsValidate(t *testing.T) {
 	t.Parallel()
-	c, v := load(t)
-	answers := map[string][]byte{}
-	for _, o := range spec.Operations {
-		_, ans, err := c.Examples(o.ID)
-		if err != nil || len(ans) == 0 {
-			t.Fatalf("%s: no sample answer: %v", o.ID, err)
-		}
-		answers[o.Path] = ans[0].Value
-	}
-	rt := &capture{t: t, v: v, answers: answers}
-	client, err := timrest.New(timrest.Config{SDKAppID: 1400000001, SecretKey: "conformance-test-key-not-a-secret",
-		Admin: "administrator", Region: regions.Singapore},
-		timrest.WithHTTPClient(&http.Client{Transport: rt}), timrest.WithoutRateLimit())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, rt, client := captureClient(t, true)
 	ctx := context.Background()
 	for _, o := range spec.Operations {
 		requests, _, err := c.Examples(o.ID)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"iter"
-	"net/http"
 	"strconv"
 	"testing"
 
@@ -13,7 +12,6 @@ import (
 
 	"github.com/timrest/timrest"
 	"github.com/timrest/timrest/internal/spec"
-	"github.com/timrest/timrest/regions"
 )
 
 // serviceCall sends a sample request of one operation through the
@@ -76,22 +74,7 @@ func pagedCall[Req, Ans any](page func(context.Context, Req, ...timrest.CallOpti
 // repeated key, under duplicates share, sent once).
 func TestServiceRequestsValidate(t *testing.T) {
 	t.Parallel()
-	c, v := load(t)
-	answers := map[string][]byte{}
-	for _, o := range spec.Operations {
-		_, ans, err := c.Examples(o.ID)
-		if err != nil || len(ans) == 0 {
-			t.Fatalf("%s: no sample answer: %v", o.ID, err)
-		}
-		answers[o.Path] = ans[0].Value
-	}
-	rt := &capture{t: t, v: v, answers: answers}
-	client, err := timrest.New(timrest.Config{SDKAppID: 1400000001, SecretKey: "conformance-test-key-not-a-secret",
-		Admin: "administrator", Region: regions.Singapore},
-		timrest.WithHTTPClient(&http.Client{Transport: rt}), timrest.WithoutRateLimit())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, rt, client := captureClient(t, true)
 	a, p, f, g := client.Accounts, client.Profiles, client.Friends, client.Groups
 	calls := map[string]serviceCall{
 		"CheckAccounts":   batchCall(a.Check),
@@ -228,18 +211,24 @@ func splitItems(t *testing.T, o *spec.Operation, body []byte) (map[string]any, [
 	}
 	var items []keyedItem
 	for _, it := range raw {
-		var key string
-		if o.Batch.Key == "" {
-			_ = json.Unmarshal(it, &key)
-		} else {
-			var fields map[string]json.RawMessage
-			_ = json.Unmarshal(it, &fields)
-			_ = json.Unmarshal(fields[o.Batch.Key], &key)
-		}
-		items = append(items, keyedItem{key, generic(t, it)})
+		items = append(items, keyedItem{itemKey(o, it), generic(t, it)})
 	}
 	head, _ := generic(t, b).(map[string]any)
 	return head, items
+}
+
+// itemKey returns the key of a batch item (its x-tim-batch key field, or
+// the item itself for an array of strings).
+func itemKey(o *spec.Operation, it json.RawMessage) string {
+	var key string
+	if o.Batch.Key == "" {
+		_ = json.Unmarshal(it, &key)
+		return key
+	}
+	var fields map[string]json.RawMessage
+	_ = json.Unmarshal(it, &fields)
+	_ = json.Unmarshal(fields[o.Batch.Key], &key)
+	return key
 }
 
 // withoutRepeats returns the sample with a repeated key of its batch
@@ -258,15 +247,7 @@ func withoutRepeats(t *testing.T, o *spec.Operation, sample []byte) []byte {
 	seen := map[string]bool{}
 	var kept []json.RawMessage
 	for _, it := range items {
-		var key string
-		if o.Batch.Key == "" {
-			_ = json.Unmarshal(it, &key)
-		} else {
-			var fields map[string]json.RawMessage
-			_ = json.Unmarshal(it, &fields)
-			_ = json.Unmarshal(fields[o.Batch.Key], &key)
-		}
-		if !seen[key] {
+		if key := itemKey(o, it); !seen[key] {
 			seen[key] = true
 			kept = append(kept, it)
 		}
@@ -291,14 +272,7 @@ func withoutRepeats(t *testing.T, o *spec.Operation, sample []byte) []byte {
 // requests of at most max items that validate, every item sent once.
 func TestServiceBatchesSplit(t *testing.T) {
 	t.Parallel()
-	c, v := load(t)
-	rt := &capture{t: t, v: v}
-	client, err := timrest.New(timrest.Config{SDKAppID: 1400000001, SecretKey: "conformance-test-key-not-a-secret",
-		Admin: "administrator", Region: regions.Singapore},
-		timrest.WithHTTPClient(&http.Client{Transport: rt}), timrest.WithoutRateLimit())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, rt, client := captureClient(t, false)
 	a, p, f := client.Accounts, client.Profiles, client.Friends
 	calls := map[string]serviceCall{
 		"CheckAccounts": batchCall(a.Check), "DeleteAccounts": batchCall(a.Delete), "ImportAccounts": batchCall(a.Import),

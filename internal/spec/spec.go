@@ -196,24 +196,22 @@ type Tag struct {
 	Meaning     string
 }
 
-// tagRules are the standard tags by name, with the rule of a string
-// value.
-var tagRules = func() map[string]struct {
+// tagRule is a standard tag with the rule of its string value (nil for
+// another type).
+type tagRule struct {
 	t    *Tag
 	rule *StringRule
-} {
-	m := make(map[string]struct {
-		t    *Tag
-		rule *StringRule
-	}, len(Tags))
+}
+
+// tagRules are the standard tags by name.
+var tagRules = func() map[string]tagRule {
+	m := make(map[string]tagRule, len(Tags))
 	for i := range Tags {
-		t := &Tags[i]
-		e := m[t.Name]
-		e.t = t
-		if t.Type == TagString {
-			e.rule = &StringRule{MaxLength: -1, MaxBytes: t.MaxBytes, Enum: t.Enum}
+		e := tagRule{t: &Tags[i]}
+		if e.t.Type == TagString {
+			e.rule = &StringRule{MaxLength: -1, MaxBytes: e.t.MaxBytes, Enum: e.t.Enum}
 		}
-		m[t.Name] = e
+		m[e.t.Name] = e
 	}
 	return m
 }()
@@ -240,26 +238,27 @@ func TagProblem(name string, v tag.Value) *Problem {
 		}
 		return nil
 	}
+	bad := func(field, r string) *Problem { return &Problem{Field: field, Reason: r + " (" + name + ")"} }
 	switch e.t.Type {
 	case TagString:
 		if r := ValueReason(v, tag.KindString); r != "" {
-			return &Problem{Field: "Value", Reason: r + " (" + name + ")"}
+			return bad("Value", r)
 		}
 		s, _ := v.AsString()
 		if r := e.rule.Reason(s); r != "" {
-			return &Problem{Field: "Value", Reason: r + " (" + name + ")"}
+			return bad("Value", r)
 		}
 	case TagInteger:
 		if r := ValueReason(v, tag.KindInt); r != "" {
-			return &Problem{Field: "Value", Reason: r + " (" + name + ")"}
+			return bad("Value", r)
 		}
 		n, _ := v.AsInt()
 		if r := ruleUint32.Reason(n); e.t.Uint32 && r != "" {
-			return &Problem{Field: "Value", Reason: r + " (" + name + ")"}
+			return bad("Value", r)
 		}
 	case TagStrings:
 		if r := ValueReason(v, tag.KindStrings); r != "" {
-			return &Problem{Field: "Value", Reason: r + " (" + name + ")"}
+			return bad("Value", r)
 		}
 		ss, _ := v.AsStrings()
 		for i, s := range ss {
@@ -267,7 +266,7 @@ func TagProblem(name string, v tag.Value) *Problem {
 				break
 			}
 			if r := e.t.Items.Reason(s); r != "" {
-				return &Problem{Field: Index("Value", i), Reason: r + " (" + name + ")"}
+				return bad(Index("Value", i), r)
 			}
 		}
 	}
