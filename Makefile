@@ -4,7 +4,7 @@ PKGS      ?= ./...
 BENCHTIME ?= 1s
 FUZZTIME  ?= 3s
 
-.PHONY: help generate check-generated check-fmt vet test test-go test-crash usersig-live fuzz demo bench
+.PHONY: help generate check-generated check-fmt vet test test-go test-crash test-processes redis-server usersig-live fuzz demo bench
 
 help: ## list the targets
 	@awk -F':.*## ' '/^[a-z-]+:.*## /{printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -26,13 +26,32 @@ check-fmt: ## fail when gofmt would change a file
 vet: ## go vet
 	$(GO) vet $(PKGS)
 
-test-go: ## the Go tests, race detector on
+# The Redis tests (redislimit, the CLI's --limiter, the four-process proof)
+# start their own redis-server from PATH on a free loopback port, with no
+# persistence, and stop it after; without it they fail (never skip).
+redis-server: ## install redis-server (Debian's package, with apt-get, as root) unless it is in PATH
+	@command -v redis-server >/dev/null 2>&1 || { \
+		command -v apt-get >/dev/null 2>&1 || { echo "redis-server is not installed and there is no apt-get: install redis-server (7.x) so that it is in PATH" >&2; exit 1; }; \
+		test "$$(id -u)" -eq 0 || { echo "redis-server is not installed: run 'sudo make redis-server' (or 'sudo apt-get install redis-server'); the Redis tests need it" >&2; exit 1; }; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server; \
+	}
+	@redis-server --version
+
+test-go: redis-server ## the Go tests, race detector on
 	$(GO) test -race -count=1 $(PKGS)
 
 # The crash tests kill "timrest friends import" with SIGKILL and resume it;
 # they build without the race detector (see cmd/timrest/crash_test.go).
 test-crash: ## the kill -9 / resume tests of the import, without the race detector
 	$(GO) test -count=1 -run 'Crash' -v ./cmd/timrest
+
+# Four "timrest friends import" processes share one Redis budget
+# (--limiter) against an emulator that enforces the documented rates, then
+# the same without it, then with Redis killed and restarted midway
+# (cmd/timrest/limiter_proof_test.go); without the race detector, for the
+# timing, as test-crash.
+test-processes: redis-server ## the limiter shared through Redis, proven with four import processes and a real redis-server
+	$(GO) test -count=1 -run 'SharedLimiter' -v ./cmd/timrest
 
 usersig-live: ## sign fresh UserSigs with the official npm package and verify them with auth and the CLI
 	bash scripts/npm-usersig/live-check.sh
@@ -49,7 +68,7 @@ fuzz: ## run each fuzz target for FUZZTIME (default 3s)
 		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) "$$dir" || exit 1; \
 	done
 
-test: check-fmt vet test-go test-crash usersig-live fuzz ## everything CI proves: format, vet, Go tests, the crash tests, the npm UserSig check, fuzzing
+test: redis-server check-fmt vet test-go test-crash test-processes usersig-live fuzz ## everything CI proves: format, vet, Go tests (against a real redis-server), the crash tests, the shared-limiter proof, the npm UserSig check, fuzzing
 
 demo: ## the main job: a small migration (accounts, profiles, friends, a block, paging) into the embedded emulator
 	$(GO) run ./cmd/timrest demo

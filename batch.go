@@ -113,7 +113,8 @@ type itemErr struct {
 // invalid item is not sent and fails alone), splits the items into
 // requests of at most the document's limit, sends one account's requests
 // one after another when the document says so (and different accounts,
-// or requests of no account, in parallel up to the call's concurrency),
+// or requests of no account, in parallel up to the call's concurrency:
+// fixed, or the client's in-flight limit for op when automatic),
 // and accounts for every item exactly once.
 //
 // Repeated keys follow the document's policy (x-tim-batch duplicates):
@@ -314,7 +315,15 @@ func runBatch[Req, Item, Ans, Res any](ctx context.Context, c *Client, b *batchO
 			end++
 		}
 		round := order[start:end]
-		parallel(len(round), s.concurrency, func(k int) { runJob(round[k]) })
+		if g := c.doer.gates[op.ID]; s.concurrency == 0 && g != nil {
+			parallelAuto(len(round), func() int { _, l := g.state(); return l }, func(k int) { runJob(round[k]) })
+		} else {
+			n := s.concurrency
+			if n == 0 { // automatic, for an operation without a limit
+				n = MaxAutoConcurrency
+			}
+			parallel(len(round), n, func(k int) { runJob(round[k]) })
+		}
 		start = end
 	}
 	for _, n := range order { // in the order the requests were sent
@@ -449,7 +458,8 @@ func matchResults[R any](results []R, n int, sentKey func(k int) string, resKey 
 }
 
 // batchRun runs the requests of one batch call: jobs in parallel (at most
-// the call's concurrency at once), each job's requests one after another.
+// the call's concurrency at once, see parallel and parallelAuto), each
+// job's requests one after another.
 // It stops sending when the context ends or a request fails in a way
 // every later request would too, and keeps the first failure.
 type batchRun struct {

@@ -23,7 +23,7 @@ type CallOption func(*callSettings)
 // options applied.
 type callSettings struct {
 	retry          RetryPolicy
-	concurrency    int
+	concurrency    int // requests of a batch call in flight at once; 0: automatic
 	attemptTimeout time.Duration
 }
 
@@ -33,8 +33,10 @@ func WithCallRetry(p RetryPolicy) CallOption {
 	return func(s *callSettings) { s.retry = p.over(s.retry) }
 }
 
-// WithCallConcurrency sets how many requests of one batch call are in
-// flight at once (see [WithConcurrency]); n < 1 is taken as 1.
+// WithCallConcurrency fixes how many requests of one batch call are in
+// flight at once (see [WithConcurrency]); n < 1 is taken as 1. On a client
+// with automatic concurrency, the call's attempts still count against the
+// client's limit ([Client.InFlight]), so fewer than n may be in flight.
 func WithCallConcurrency(n int) CallOption {
 	return func(s *callSettings) { s.concurrency = max(n, 1) }
 }

@@ -78,7 +78,7 @@ type Client struct {
 	signer      *auth.Signer
 	doer        *doer
 	api         *gen.ClientWithResponses
-	concurrency int
+	concurrency int // requests of a batch call in flight at once; 0: automatic
 	baseURL     string
 }
 
@@ -86,8 +86,7 @@ type Client struct {
 // admin's first UserSig, so a bad configuration fails here, with a
 // [*ValidationError] naming the field, not on the first call.
 func New(cfg Config, opts ...Option) (*Client, error) {
-	o := options{attemptTimeout: DefaultAttemptTimeout, maxBody: DefaultMaxResponseBytes,
-		concurrency: DefaultConcurrency, sleep: sleepContext}
+	o := options{attemptTimeout: DefaultAttemptTimeout, maxBody: DefaultMaxResponseBytes, sleep: sleepContext}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&o)
@@ -139,7 +138,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 		return nil, bad("WithAttemptTimeout", "must be positive")
 	case o.maxBody <= 0:
 		return nil, bad("WithMaxResponseBytes", "must be positive")
-	case o.concurrency <= 0:
+	case o.concurrencySet && o.concurrency <= 0:
 		return nil, bad("WithConcurrency", "must be positive")
 	case o.sleep == nil:
 		return nil, bad("WithSleeper", "is nil")
@@ -174,6 +173,9 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 		urls: make(map[*spec.Operation]*url.URL, len(spec.Operations)), basePath: basePath,
 		limiter: limiter, policy: o.retry.withDefaults(), sleep: o.sleep,
 		timeout: o.attemptTimeout, maxBody: o.maxBody, log: o.logger,
+	}
+	if !o.concurrencySet {
+		d.gates = newGates(limiter, MaxAutoConcurrency)
 	}
 	for _, op := range spec.Operations {
 		ou := *u
@@ -243,11 +245,12 @@ func insecureTLS(hc *http.Client) bool {
 }
 
 // defaultTransport is the transport of a client without WithHTTPClient:
-// a keep-alive pool sized for the client's concurrency.
+// a keep-alive pool sized for the client's concurrency (up to
+// MaxAutoConcurrency attempts of an operation in flight).
 func defaultTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 64
-	t.MaxIdleConns = 128
+	t.MaxIdleConnsPerHost = MaxAutoConcurrency
+	t.MaxIdleConns = 2 * MaxAutoConcurrency
 	t.ResponseHeaderTimeout = 0 // the per-attempt timeout covers it
 	return t
 }

@@ -165,14 +165,17 @@
 //
 // A batch method takes any number of requests and items and sends them in
 // requests of the document's x-tim-batch limit (100 To_Account for
-// friend_get_list, 1000 AddFriendItem for friend_import), up to
-// [WithConcurrency] requests at once; one account's requests are sent one
-// after another when the document says so (concurrent imports for one
-// From_Account fail with 30008). The [BatchResult] has one entry per input
-// item, in input order: succeeded, or failed with its ResultCode and
-// ResultInfo (an [*Error]), with the error of its request when that failed
-// as a whole, with a [*ValidationError] when the client refused to send it
-// (it then cannot sink the other items of its request), with
+// friend_get_list, 1000 AddFriendItem for friend_import), as many at once
+// as the client's in-flight limit for the operation allows (it follows the
+// rate and the measured latency, so that the rate limiter is what bounds
+// a batch; see [Client.InFlight]) or a fixed number ([WithConcurrency]);
+// one account's requests are sent one after another when the document
+// says so (concurrent imports for one From_Account fail with 30008). The
+// [BatchResult] has one entry per input item, in input order: succeeded,
+// or failed with its ResultCode and ResultInfo (an [*Error]), with the
+// error of its request when that failed as a whole, with a
+// [*ValidationError] when the client refused to send it (it then cannot
+// sink the other items of its request), with
 // [ErrMissingResult] when the answer said nothing about it, or with
 // [ErrNotSent] when it was never sent. The answers' fail lists
 // (Fail_Account) are kept. A partial failure is a result, not an error:

@@ -19,9 +19,11 @@ const (
 	// The group service caps its answers at 1 MB (10018); the largest
 	// relationship answers (100 friends with every tag) are far smaller.
 	DefaultMaxResponseBytes = 4 << 20
-	// DefaultConcurrency is how many requests a batch call (ImportFriends,
-	// GetFriends) has in flight at once. The per-operation rate limiter,
-	// not this number, keeps the client under the service's call rate.
+	// DefaultConcurrency was the fixed number of requests a batch call had
+	// in flight at once before the default became automatic (see
+	// [WithConcurrency]); WithConcurrency(DefaultConcurrency) gives that
+	// behaviour back. At 8 requests in flight and 200 ms of latency a
+	// batch makes at most 40 calls a second, a fifth of the service's 200.
 	DefaultConcurrency = 8
 )
 
@@ -38,7 +40,8 @@ type options struct {
 	allowHTTP      bool
 	logger         *slog.Logger
 	sleep          func(context.Context, time.Duration) error
-	concurrency    int
+	concurrency    int // 0: automatic
+	concurrencySet bool
 	signerOpts     []auth.SignerOption
 }
 
@@ -151,12 +154,30 @@ func WithSleeper(sleep func(ctx context.Context, d time.Duration) error) Option 
 	return func(o *options) { o.sleep = sleep }
 }
 
-// WithConcurrency sets how many requests a batch call has in flight at
+// WithConcurrency fixes how many requests a batch call has in flight at
 // once (different From_Accounts for ImportFriends, chunks of To_Account
-// for GetFriends). The default is [DefaultConcurrency]; n must be
-// positive. One From_Account's imports are always sent one after another.
+// for GetFriends) at n, which must be positive. One From_Account's
+// requests are always sent one after another, whatever n.
+//
+// Without it the concurrency is automatic: the client bounds the attempts
+// of each operation in flight at once, across all its calls, by a limit
+// that follows the operation's rate and the measured latency (rate ×
+// latency, with headroom, at most [MaxAutoConcurrency]; see
+// [Client.InFlight]), so that the rate limiter, not a fixed number, is
+// what bounds a batch: at 200 calls/s and 300 ms of latency the limit is
+// about 90, and the rate limiter's pace keeps about 60 in flight. The
+// rate is the limiter's when it has a method Rate(op string) (float64,
+// bool), as [OperationLimiter] has, else the OpenAPI document's; without
+// a rate limiter ([WithoutRateLimit]) the limit is MaxAutoConcurrency. A
+// batch call then runs as many requests at once as that limit allows,
+// unless [WithCallConcurrency] fixes its own number (its attempts still
+// count against the client's limit).
+//
+// With WithConcurrency the client sets no limit of its own across calls,
+// as before automatic concurrency: each batch call has at most n requests
+// in flight, and calls made at the same time add up.
 func WithConcurrency(n int) Option {
-	return func(o *options) { o.concurrency = n }
+	return func(o *options) { o.concurrency, o.concurrencySet = n, true }
 }
 
 func sleepContext(ctx context.Context, d time.Duration) error {

@@ -35,6 +35,7 @@ type doer struct {
 	urls     map[*spec.Operation]*url.URL // each operation's URL, parsed once
 	basePath string                       // the base URL's path, before each operation's
 	limiter  Limiter                      // nil: no limit
+	gates    map[string]*gate             // per operationId: the in-flight limit; nil: fixed concurrency
 	policy   RetryPolicy
 	sleep    func(context.Context, time.Duration) error
 	timeout  time.Duration
@@ -144,17 +145,11 @@ func (d *doer) send(ctx context.Context, op *spec.Operation, u *url.URL, body []
 	}
 	renewed := false
 	for attempt := 1; ; attempt++ {
-		if d.limiter != nil {
-			if err := d.limiter.Wait(ctx, op.ID); err != nil {
-				if cerr := ctx.Err(); cerr != nil {
-					err = cerr
-				}
-				return nil, fmt.Errorf("timrest: %s: waiting for the rate limiter: %w", op.ID, err)
-			}
+		a, werr := d.try(ctx, op, u, body, s.attemptTimeout)
+		if werr != nil {
+			return nil, werr
 		}
-		start := time.Now()
-		resp, code, sent, err := d.attempt(ctx, op, u, body, s.attemptTimeout)
-		took := time.Since(start)
+		resp, code, sent, err, took := a.resp, a.code, a.sent, a.err, a.took
 
 		what := d.classify(ctx, op, resp, code, sent, err)
 		if what == renewSig && renewed {
@@ -189,6 +184,49 @@ func (d *doer) send(ctx context.Context, op *spec.Operation, u *url.URL, body []
 			return nil, fmt.Errorf("timrest: %s: gave up after attempt %d (%s): %w", op.ID, attempt, describe(resp, code, err), serr)
 		}
 	}
+}
+
+// tried is the outcome of an attempt (see attempt) and how long it took.
+type tried struct {
+	resp *http.Response
+	code int64
+	sent bool
+	err  error
+	took time.Duration
+}
+
+// try makes one attempt: it takes a slot among the attempts of op in
+// flight (automatic concurrency), waits for the rate limiter, sends and
+// reads the answer (see attempt), records how long that took and gives
+// the slot back, even if the transport panics. The error is that of a
+// wait cut short by ctx: nothing was sent.
+func (d *doer) try(ctx context.Context, op *spec.Operation, u *url.URL, body []byte, timeout time.Duration) (a tried, waitErr error) {
+	// The slot is taken before the rate limiter is waited for, so that
+	// the limiter's spacing is what reaches the service.
+	measured := false                  // the attempt ran to its end
+	if g := d.gates[op.ID]; g != nil { // nil: not bounded
+		if err := g.acquire(ctx); err != nil {
+			return a, fmt.Errorf("timrest: %s: waiting for a slot among the requests in flight: %w", op.ID, err)
+		}
+		defer func() {
+			if measured && ctx.Err() == nil { // a cancelled attempt says nothing of the latency
+				g.observe(a.took)
+			}
+			g.release()
+		}()
+	}
+	if d.limiter != nil {
+		if err := d.limiter.Wait(ctx, op.ID); err != nil {
+			if cerr := ctx.Err(); cerr != nil {
+				err = cerr
+			}
+			return a, fmt.Errorf("timrest: %s: waiting for the rate limiter: %w", op.ID, err)
+		}
+	}
+	start := time.Now()
+	a.resp, a.code, a.sent, a.err = d.attempt(ctx, op, u, body, timeout)
+	a.took, measured = time.Since(start), true
+	return a, nil
 }
 
 // jsonHeader is the header of every request; a copy goes with each.

@@ -273,7 +273,11 @@
 // accounts it blocks (black_list_add's To_Account), in the order
 // blocked, at most 1000, each once, never itself, stamped with the time
 // of loading; they are applied before the friends, and a friend item
-// whose pair a blocklist separates (either way) is an error. Loading is
+// whose pair a blocklist separates (either way) is an error. Lists:
+// From_Account → its friend lists in creation order, lists that may
+// have no members (group_add makes them), at most 32 per account with
+// the friends' lists, created after the blocklists and before the
+// friends; a list the account already has is an error. Loading is
 // strict: unknown fields, trailing data, values of the wrong type and
 // references to unknown accounts are errors that name the item.
 // [GenerateGroups] makes thousands of realistic groups for paging;
@@ -308,6 +312,10 @@
 // # Inspection
 //
 // [Emulator.Friends], [Emulator.Blocked] and [Emulator.Stats] return
-// consistent copies for tests; [Emulator.Apply] and [Emulator.AddAccounts] add data while it
-// runs.
+// consistent copies for tests; [Emulator.Snapshot] returns the whole
+// state as a [Seed] (accounts with profiles, groups, friend lists,
+// friends with every field, blocklists), such that applying it to a new
+// emulator gives an equal snapshot: the migration tests compare a whole
+// app field by field with it. [Emulator.Apply] and [Emulator.AddAccounts]
+// add data while it runs.
 package emulator

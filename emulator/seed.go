@@ -17,10 +17,12 @@ import (
 )
 
 // Seed is the initial state of an [Emulator]: accounts with their profile
-// tags, groups with their type, one-way friends and blocklists. Its JSON
-// form (see [LoadSeed] and the package documentation) uses the API's own
-// shapes: friends are the AddFriendItem objects of friend_import, a
-// blocklist is the To_Account list of black_list_add.
+// tags, groups with their type, friend lists, one-way friends and
+// blocklists. Its JSON form (see [LoadSeed] and the package
+// documentation) uses the API's own shapes: friends are the AddFriendItem
+// objects of friend_import, a blocklist is the To_Account list of
+// black_list_add, friend lists are the GroupName list of group_add.
+// [Emulator.Snapshot] returns the state of an emulator as a Seed.
 type Seed struct {
 	// Accounts are the imported accounts. Friends and Blocklists may only
 	// name these (or accounts the emulator already has).
@@ -36,6 +38,16 @@ type Seed struct {
 	// order they are blocked, applied as black_list_add would (before the
 	// friends), stamped with the time of loading.
 	Blocklists map[string][]string `json:"Blocklists,omitempty"`
+	// Lists maps a From_Account to the friend lists it has, in the order
+	// they are created, as group_add would create them without members
+	// (after the blocklists, before the friends; each name at most 30
+	// bytes, once, and not a list the account has already). A friend's
+	// GroupName may name these lists; the lists it names that are not
+	// here are created as friend_import would create them, after these.
+	// Lists is how a seed holds a list without members. The lists of an
+	// account, these and its friends' together, are at most
+	// spec.LimitFriendListsPerAccount.
+	Lists map[string][]string `json:"Lists,omitempty"`
 }
 
 // Account is an imported account: its UserID and its profile tags
@@ -67,6 +79,7 @@ func LoadSeed(r io.Reader) (*Seed, error) {
 		Groups     []json.RawMessage
 		Friends    map[string][]json.RawMessage
 		Blocklists map[string][]json.RawMessage
+		Lists      map[string][]json.RawMessage
 	}
 	if err := strictDecode(data, &top); err != nil {
 		return nil, fmt.Errorf("emulator: seed: %w", err)
@@ -114,6 +127,20 @@ func LoadSeed(r io.Reader) (*Seed, error) {
 		}
 		s.Blocklists[from] = tos
 	}
+	if top.Lists != nil {
+		s.Lists = make(map[string][]string, len(top.Lists))
+	}
+	for from, raws := range top.Lists {
+		names := make([]string, 0, len(raws))
+		for i, raw := range raws {
+			var name string
+			if err := strictDecode(raw, &name); err != nil {
+				return nil, fmt.Errorf("emulator: seed: Lists[%q][%d]: %w", from, i, err)
+			}
+			names = append(names, name)
+		}
+		s.Lists[from] = names
+	}
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
@@ -134,10 +161,12 @@ func strictDecode(data []byte, v any) error {
 	return nil
 }
 
-// Validate checks the seed on its own: every account, group, friend and
-// blocklist is well formed, no UserID or GroupId appears twice, friends
-// and blocklists name accounts of the seed, and no friend is separated
-// from its account by a blocklist. [New] and [Emulator.Apply] check the
+// Validate checks the seed on its own: every account, group, friend list,
+// friend and blocklist is well formed, no UserID or GroupId appears
+// twice, no account has a friend list twice or more lists than
+// spec.LimitFriendListsPerAccount, friends, friend lists and blocklists
+// name accounts of the seed, and no friend is separated from its account
+// by a blocklist. [New] and [Emulator.Apply] check the
 // same against the emulator's state.
 func (s *Seed) Validate() error {
 	known := map[string]bool{}
@@ -192,6 +221,9 @@ func validateSeed(s *Seed, account func(string) bool, groupTaken func(string) bo
 	if err != nil {
 		return err
 	}
+	if err := validateLists(s, account); err != nil {
+		return err
+	}
 	for _, from := range slices.Sorted(maps.Keys(s.Friends)) {
 		items := s.Friends[from]
 		if !account(from) {
@@ -199,6 +231,9 @@ func validateSeed(s *Seed, account func(string) bool, groupTaken func(string) bo
 		}
 		to := map[string]bool{}
 		lists := map[string]bool{}
+		for _, l := range s.Lists[from] {
+			lists[l] = true
+		}
 		for i := range items {
 			it := &items[i]
 			where := fmt.Sprintf("Friends[%q][%d] (To_Account %q)", from, i, it.ToAccount)
@@ -262,6 +297,44 @@ func validateBlocklists(s *Seed, account func(string) bool) (map[blockPair]bool,
 	return pairs, nil
 }
 
+// friendListName is the rule of a friend list's name: the items of the
+// standard friend tag FriendLists (Tag_SNS_IM_Group).
+var friendListName = func() *spec.StringRule {
+	for _, t := range spec.Tags {
+		if t.Family == "friend" && t.GoName == "FriendLists" && t.Items != nil {
+			return t.Items
+		}
+	}
+	panic("emulator: the document gives no rule for the names of friend lists")
+}()
+
+// validateLists checks the friend lists of s: each names an account,
+// each name is well formed and given once, and no account has more than
+// spec.LimitFriendListsPerAccount lists.
+func validateLists(s *Seed, account func(string) bool) error {
+	for _, from := range slices.Sorted(maps.Keys(s.Lists)) {
+		names := s.Lists[from]
+		if !account(from) {
+			return fmt.Errorf("emulator: seed: Lists[%q]: no such account", from)
+		}
+		if len(names) > spec.LimitFriendListsPerAccount {
+			return fmt.Errorf("emulator: seed: Lists[%q]: more than %d friend lists", from, spec.LimitFriendListsPerAccount)
+		}
+		seen := make(map[string]bool, len(names))
+		for i, n := range names {
+			where := fmt.Sprintf("Lists[%q][%d] %q", from, i, n)
+			if r := friendListName.Reason(n); r != "" {
+				return fmt.Errorf("emulator: seed: %s: %s", where, r)
+			}
+			if seen[n] {
+				return fmt.Errorf("emulator: seed: %s: friend list appears twice", where)
+			}
+			seen[n] = true
+		}
+	}
+	return nil
+}
+
 // checkUserID checks a UserID against the UserID schema (its length in
 // bytes included).
 func checkUserID(id string) error {
@@ -289,14 +362,16 @@ func (e *Emulator) AddAccounts(ids ...string) error {
 	return e.applyLocked(s)
 }
 
-// Apply adds the accounts, groups, friends and blocklists of s to the
-// emulator's state, checked as [LoadSeed] checks a seed file: an account
-// or group that exists already is an error, friends and blocklists may
-// name accounts of s or of the state, blocks are made as black_list_add
-// would make them (a friendship of the pair in the state is removed both
-// ways; blocking an account that is blocked already is an error) and then
-// friends are imported as friend_import would import them (re-importing
-// an existing friend updates it; a pair that a blocklist separates is an
+// Apply adds the accounts, groups, friend lists, friends and blocklists
+// of s to the emulator's state, checked as [LoadSeed] checks a seed file:
+// an account or group that exists already is an error, friends, friend
+// lists and blocklists may name accounts of s or of the state, blocks are
+// made as black_list_add would make them (a friendship of the pair in the
+// state is removed both ways; blocking an account that is blocked already
+// is an error), then the friend lists are created as group_add would
+// create them (a list the account has already is an error), then friends
+// are imported as friend_import would import them (re-importing an
+// existing friend updates it; a pair that a blocklist separates is an
 // error). On error the state is unchanged.
 func (e *Emulator) Apply(s *Seed) error {
 	if s == nil {
@@ -337,11 +412,23 @@ func (e *Emulator) applyLocked(s *Seed) error {
 			return fmt.Errorf("emulator: seed: Blocklists[%q]: %d blocked accounts, more than %d", from, n, spec.LimitBlocklistPerAccount)
 		}
 	}
+	for _, from := range slices.Sorted(maps.Keys(s.Lists)) {
+		ch := e.sns.chainOf(from)
+		for i, n := range s.Lists[from] {
+			if slices.Contains(ch.lists, n) {
+				return fmt.Errorf("emulator: seed: Lists[%q][%d] %q: the account has this friend list already", from, i, n)
+			}
+		}
+		if n := len(ch.lists) + len(s.Lists[from]); n > spec.LimitFriendListsPerAccount {
+			return fmt.Errorf("emulator: seed: Lists[%q]: %d friend lists, more than %d", from, n, spec.LimitFriendListsPerAccount)
+		}
+	}
 	for _, from := range slices.Sorted(maps.Keys(s.Friends)) {
 		if !e.accounts.exists(from) {
 			continue
 		}
 		probe := e.sns.chainOf(from).cloneForProbe()
+		probe.lists = append(probe.lists, s.Lists[from]...)
 		w := importWorld{exists: exists, blocked: e.sns.eitherBlocked, changes: changes{}}
 		for i, res := range e.sns.importItems(from, probe, s.Friends[from], nil, w) {
 			if res.code != 0 {
@@ -362,6 +449,13 @@ func (e *Emulator) applyLocked(s *Seed) error {
 	for _, from := range slices.Sorted(maps.Keys(s.Blocklists)) {
 		for _, to := range s.Blocklists[from] {
 			e.sns.blockLocked(from, to, now, cs)
+		}
+	}
+	for _, from := range slices.Sorted(maps.Keys(s.Lists)) {
+		if names := s.Lists[from]; len(names) > 0 {
+			ch := e.sns.chainLocked(from)
+			ch.lists = append(ch.lists, names...)
+			cs.mark(ch, changeLists)
 		}
 	}
 	for _, from := range slices.Sorted(maps.Keys(s.Friends)) {

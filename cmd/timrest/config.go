@@ -32,7 +32,8 @@ const (
 
 // globalFlags are the root command's persistent flags: the app, its key,
 // the admin the calls are made as, where the API is, and how results are
-// printed. The API commands (friends, groups, call) read them through
+// printed, and the Redis of a rate limiter shared with other processes
+// (--limiter, limiter.go). The API commands (friends, groups, call) read them through
 // app.newClient and app.output. usersig and emulator define their own
 // --sdkappid and --key (and emulator its own --admin), with the same
 // meaning and variables; cobra lets a command's own flag shadow an
@@ -44,6 +45,7 @@ type globalFlags struct {
 	region   string
 	baseURL  string
 	output   outputValue
+	limiter  string
 }
 
 // register adds the flags to fs, the root's persistent flags.
@@ -54,6 +56,7 @@ func (g *globalFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&g.region, "region", "", "the app's data center: "+regionCodes()+" (default $"+envRegion+")")
 	fs.StringVar(&g.baseURL, "base-url", "", "call this base URL instead of the region's host, e.g. an emulator's; https, or http on loopback only (default $"+envBaseURL+")")
 	fs.VarP(&g.output, "output", "o", "output format: json or table (default $"+envOutput+", else table on a terminal and json otherwise)")
+	fs.StringVar(&g.limiter, "limiter", "", limiterUsage)
 }
 
 // regionCodes lists the region codes, comma-separated.
@@ -122,13 +125,22 @@ func (a *app) clientConfig(cmd *cobra.Command) (timrest.Config, error) {
 }
 
 // newClient returns a timrest client for the global flags, with the
-// app's extra options (the tests').
+// app's extra options (the tests') and the command's opts; --limiter
+// (limiter.go), when given, sets the rate limiter over both.
 func (a *app) newClient(cmd *cobra.Command, opts ...timrest.Option) (*timrest.Client, error) {
 	cfg, err := a.clientConfig(cmd)
 	if err != nil {
 		return nil, err
 	}
-	c, err := timrest.New(cfg, append(append([]timrest.Option(nil), a.clientOpts...), opts...)...)
+	all := append(append([]timrest.Option(nil), a.clientOpts...), opts...)
+	lim, err := a.limiterOption(cmd, cfg.SDKAppID)
+	if err != nil {
+		return nil, err
+	}
+	if lim != nil {
+		all = append(all, lim)
+	}
+	c, err := timrest.New(cfg, all...)
 	if err != nil {
 		return nil, configError(err)
 	}

@@ -8,6 +8,8 @@
 //	timrest friends lists --from U [--list NAME]... [--with-friends]
 //	timrest friends get --from U --to A,B,... [--to-file F] [--tag TAG]...
 //	timrest friends import --file F [--from U] [--format auto|csv|jsonl] [--failures FILE] [--dry-run] [--concurrency N] [--buffer N]
+//	timrest friends add --file F [--from U] [--add-type both|single] [--force] [--failures FILE] [--journal FILE] [--dry-run]
+//	timrest accounts import --file F [--format auto|csv|jsonl] [--failures FILE] [--journal FILE] [--dry-run]
 //	timrest groups ids [--type TYPE] [--page-size N]
 //	timrest call OPERATION [--body FILE|-] [--dry-run]
 //	timrest call [--list]
@@ -18,7 +20,8 @@
 //
 // # Global flags
 //
-// The API commands (friends, groups, call) take these persistent flags, each
+// The API commands (accounts, profiles, friends, blocklist, lists, groups,
+// call) take these persistent flags, each
 // with an environment variable; a flag given on the command line wins
 // over its variable:
 //
@@ -29,6 +32,8 @@
 //	--base-url URL       TIM_BASE_URL    a base URL instead of the region's host (an emulator, a proxy);
 //	                                     https, or plain http on a loopback host only
 //	-o, --output FORMAT  TIM_OUTPUT      json or table; default table when stdout is a terminal, json otherwise
+//	--limiter URL        TIM_LIMITER     redis://[:password@]host:port/db or rediss://...: one call budget
+//	                                     shared by every process that names the same Redis (package redislimit)
 //
 // --region or --base-url is required; --base-url wins when both are set.
 // A missing or invalid setting is one line on stderr naming the flag and
@@ -186,6 +191,130 @@
 // or missing header, an unreadable file, or any invalid record (the valid
 // ones are still imported).
 //
+// The CSV friends format also takes a RemarkTime column (Unix seconds)
+// and one column per custom friend tag, named by the tag
+// (Tag_SNS_Custom_Xxx): a cell that is an integer as Go's strconv writes
+// it ("3", "-7", not "007" or "+3") is sent as an integer, any other cell
+// as a string, an empty cell sets no tag (a string tag whose value looks
+// like an integer needs JSON Lines). --failures repeats the optional
+// columns the input has, after the seven others.
+//
+// # The write commands
+//
+// friends import, accounts import and friends add share one engine
+// (importrun.go; a command is a writeKind, write_kind.go) and so every
+// behaviour above: streaming with --buffer, one request per account in
+// flight, --concurrency, --dry-run, --failures FILE in the input format,
+// --journal FILE (its header binds the command and the command's options:
+// a journal of friends import is refused by accounts import), progress on
+// stderr, the JSON summary (the records done are "imported" whatever the
+// command) and the exit status.
+//
+//	timrest accounts import --file F [--format auto|csv|jsonl] [--failures FILE] [--journal FILE] [--dry-run]
+//
+// Reads the accounts format (CSV UserID, Nick, FaceUrl; JSON Lines
+// {"UserID","Nick","FaceUrl"}) and sends every account through
+// multiaccount_import with AccountList, 100 a request: the service sets
+// the Nick and FaceUrl given on new and existing accounts alike, so
+// neither account_import (one account a request) nor a portrait_set after
+// is needed. Accounts have no From_Account: records are spread over as
+// many lanes as --concurrency by UserID, so that one UserID's records go
+// in input order (the last one wins). Accounts the answer lists in
+// FailAccounts (no reason given) fail with failed_by_code "fail_list".
+//
+//	timrest accounts delete --file F --yes [--format auto|csv|jsonl] [--failures FILE] [--journal FILE] [--dry-run]
+//
+// Reads the accounts format (only UserID is used; Nick and FaceUrl go to
+// --failures as they were) and sends account_delete, 100 a request.
+// Deleting is irreversible (an account goes with its friends, profile,
+// groups and conversations) and, by the document, a deleted UserID cannot
+// be imported again for 3 months except on the trial editions: without
+// --yes the command is a usage error (exit 2) before reading anything; it
+// never asks on stdin, which may be the input. --dry-run needs no --yes.
+// Not idempotent: like friends add, with 70107 (no such account: never
+// imported, or deleted already) as the answer that makes a record in
+// doubt done and ambiguous on resume. A UserID given twice in one request
+// is deleted once (both records done); in a later request it fails 70107.
+//
+//	timrest profiles set --file F [--format auto|csv|jsonl] [--failures FILE] [--journal FILE] [--dry-run]
+//
+// Reads the profiles format, as profiles get writes it (CSV UserID and
+// one column per profile tag, named by the tag; JSON Lines {"UserID",
+// "Tags": {tag: value}}), and sends portrait_set, one account a request.
+// Values are typed by the document's profile tags (x-tim-tags): a CSV cell
+// of an integer tag must be an integer, of a string tag is a string, of a
+// custom tag (Tag_Profile_Custom_*) an integer when it is one as strconv
+// writes it, else a string; JSON Lines values keep their JSON types, which
+// must be the tag's. Enums, byte limits and the 32-bit range are checked
+// before sending; a bad value is refused by line and field, a column that
+// is not a profile tag by the header. An empty cell sets nothing, and a
+// record with nothing to set (profiles get writes one for an account
+// without the tags asked for) is skipped like a blank line. Records are
+// keyed by UserID and the tags they set, and laned by UserID
+// (writeKind.lane): one account's records go in input order, the later
+// value of a tag wins, and a failed record is superseded only by a later
+// one that set the same tags. Idempotent: a resumed run sends again what
+// was in flight.
+//
+//	timrest friends add --file F [--from U] [--add-type both|single] [--force] [--failures FILE] [--journal FILE] [--dry-run]
+//
+// Reads the friends format and sends friend_add (AddType from --add-type,
+// ForceAddFlags 1 with --force). friend_add takes one list and no custom
+// tags: a record with more is refused by line; AddTime and RemarkTime are
+// ignored (the service stamps the add). friend_add is not idempotent
+// (adding a friend again fails the item with 30001), so the client does
+// not resend after an ambiguous failure, and with --journal the lines of
+// each request are journaled and synced before it is sent. A resumed run
+// sends again the records of such requests that have no outcome; if the
+// service answers 30001 for one, the earlier send most likely added it:
+// it counts as imported and as ambiguous (the summary's "ambiguous" and
+// "ambiguous_records", a line on stderr), is not a failure and is not
+// written to --failures; the journal records it so, and later runs report
+// it the same way. A record that was not in doubt and gets 30001 is a
+// failure (the relation existed before).
+//
+//	timrest friends update --file F [--from U] [--failures FILE] [--journal FILE] [--dry-run]
+//
+// Reads the friends format (AddSource not required) and sends
+// friend_update, 1000 a request, idempotent: Remark (Tag_SNS_IM_Remark),
+// GroupName (Tag_SNS_IM_Group, replacing the friend's lists) and custom
+// tags, the only fields friend_update can set; AddSource, AddWording,
+// AddTime and RemarkTime are ignored, and a record that sets none of the
+// three is refused by line. An empty CSV cell sets nothing; a JSON field
+// that is present is set ("Remark":"" clears). A non-friend fails 30001.
+//
+//	timrest friends delete --file F [--from U] [--both] [--failures FILE] [--journal FILE] [--dry-run]
+//
+// Reads the friends format (only From_Account and To_Account are used)
+// and sends friend_delete, 1000 a request, Delete_Type_Both with --both
+// (bound to the journal). Not idempotent: like friends add, with 31704 or
+// 30001 (not a friend) as the answer that makes a record in doubt done
+// and ambiguous on resume.
+//
+//	timrest blocklist import --file F [--from U] [--failures FILE] [--journal FILE] [--dry-run]
+//
+// Reads the blocklist format (what blocklist export writes) and sends
+// black_list_add, 1000 a request. Not idempotent: like friends add, with
+// 30001 (blocked already) as the answer that makes a record in doubt done
+// and ambiguous on resume. A record blocking its own account is refused
+// by line, so that 30001 means only "blocked already".
+//
+//	timrest lists add --file F [--failures FILE] [--journal FILE] [--dry-run]
+//	timrest lists delete --file F [--failures FILE] [--journal FILE] [--dry-run]
+//
+// Read the lists format (a row per member of a list, or a row without
+// To_Account) and send group_add or group_delete. A record is a row, but
+// the rows of one list go in one call (the kind's together keeps them in
+// one batch: they must be together in the input; at most 1000 rows of one
+// list in a row, the To_Account limit), as one list entry with its
+// members. group_add puts its To_Account in every list it creates, so
+// only lists with the same members share a call (up to 32 names a call);
+// group_delete takes up to 32 names a call. A call of several lists that
+// fails as a whole with 30001 (a list exists; for delete, does not) is
+// sent again one list a call, so that 30001 names the list. Not
+// idempotent: 30001 for a row in doubt counts it done and ambiguous on
+// resume. lists delete ignores To_Account.
+//
 // # groups ids
 //
 // Prints every group ID of the app, or of --type (Public, Private,
@@ -264,4 +393,129 @@
 //
 // Errors are printed as one line on stderr, prefixed with the command,
 // for example "timrest usersig gen: missing --user".
+//
+// # The read commands of a migration
+//
+// These commands only read from the service (cmds_read.go, read_*.go).
+// The export commands write the format the matching import command
+// reads, so export → import round-trips; the check commands and friends
+// verify read the files the import commands read.
+//
+//	timrest friends export --from U | --accounts F [--file OUT] [--format auto|csv|jsonl] [--failures FILE]
+//	timrest blocklist export --from U | --accounts F [--file OUT] [--format auto|csv|jsonl] [--failures FILE]
+//	timrest profiles get --from U | --accounts F [--tags T,...] [--file OUT] [--format auto|csv|jsonl] [--failures FILE]
+//	timrest friends verify --file F [--from U] [--format auto|csv|jsonl] [--failures FILE] [--buffer N] [--show N] [--multiline] [--max-line-bytes N]
+//	timrest friends check --file F [--from U] [--both] [--format auto|csv|jsonl]
+//	timrest blocklist check --file F [--from U] [--both] [--format auto|csv|jsonl]
+//	timrest accounts check --file F | --accounts F [--format auto|csv|jsonl]
+//
+// An --accounts file holds one UserID a line ("-": stdin), read as a
+// stream: blank lines are skipped and spaces around an ID removed; a line
+// longer than 4 KiB or not UTF-8 stops the command with exit status 2.
+//
+// Exports (friends export, blocklist export, profiles get) go through the
+// accounts of --from or --accounts in order and write each record as it
+// arrives. The format is --format, else the --file extension (.csv;
+// .jsonl, .ndjson, .json), else CSV. Without --file (or with --file -) the
+// records go to stdout and nothing else does; with --file they go to a
+// temporary file beside it, synced and renamed into place at the end (an
+// interrupted export leaves FILE as it was), and a summary goes to stdout.
+// json: file, format, accounts, accounts_failed, written, incomplete (written
+// without some of their data), not_written (the format cannot hold them),
+// custom_tags, complete, interrupted, stopped, failures_file,
+// failed_accounts ({account, line, code, error}, the first 20),
+// failed_accounts_omitted, problems ({From_Account, To_Account, error},
+// the first 20), problems_omitted, seconds; table: the same for people.
+// An account whose read fails (it does not exist, say) is counted and the
+// export goes on; --failures FILE lists those accounts one a line, an
+// --accounts file for the next run (written atomically too; "--failures -"
+// is refused). A UserSig, permission or configuration error stops the
+// export (stopped), since every later request would get it; the records
+// read until then are still written. An output file that is the
+// --accounts file, or two outputs that are one file, are refused. A
+// progress bar goes to stderr when it is a terminal. Exit status: 0 when
+// every account was exported whole; 1 when an account failed, a record
+// was not written or written without some data, or the export was
+// stopped or interrupted; 2 on a bad command line or --accounts file.
+//
+//   - friends export reads each account's friends with friend_get, page
+//     by page, with every standard and custom friend tag, in the friends
+//     format: JSON Lines AddFriendItem objects with From_Account (values
+//     keep their types); CSV From_Account, To_Account, AddSource, Remark,
+//     GroupName (";"-separated), AddWording, AddTime, RemarkTime and one
+//     column per custom friend tag found, named by the tag. The header
+//     can only be written once every tag is known, so CSV rows are
+//     spooled to a temporary file (JSON Lines, removed at the end) and
+//     copied after the header: memory holds a page and the tag names,
+//     whatever the number of friends. A friend whose list name holds ";"
+//     or starts or ends with a space cannot be written in CSV (CSV import
+//     would read another name) and is left out (not_written; use JSON
+//     Lines); a tag the format has no field for, or a value of another
+//     type than its field's, is left out of the record (incomplete).
+//     Friend lists without members and profiles are not exported.
+//   - blocklist export reads each account's blocklist with black_list_get
+//     (pages of 1000) in the blocklist format: CSV
+//     From_Account,To_Account or JSON Lines {"From_Account","To_Account"},
+//     in the order the service lists them.
+//   - profiles get reads profiles with portrait_get, 1000 accounts a call
+//     that the client sends in requests of 100 (the service fails a whole
+//     request when one of its accounts does not exist: each of its
+//     accounts is then failed), for the tags of --tags (comma-separated,
+//     repeatable; by default every standard profile tag of the document:
+//     custom profile tags must be named), in the profiles format: CSV
+//     UserID plus one column per tag asked for (an empty cell: no such
+//     tag; a value that is neither a string nor an integer is left out,
+//     incomplete), or JSON Lines {"UserID","Tags":{tag: value}}, values
+//     with their types.
+//
+// friends verify reads a friends file exactly as friends import does (the
+// same formats, flags and rules: see friends import above) and checks
+// each record against the service, --buffer records (default 5000, at most
+// 1,000,000) at a time: friend_check (CheckResult_Type_Single, 1000 To
+// accounts a request) says whether From_Account has To_Account; for those
+// it has, friend_get_list (100 a request) reads the standard friend tags
+// and the custom tags the records name, and each field the record gives is
+// compared: AddSource, Remark, RemarkTime, GroupName (as a set), AddWording,
+// AddTime and each custom tag (value and type). An absent field is not
+// compared; an empty string or a zero time equals an absent value, which
+// the service does not keep. A record is ok, missing, differ, error (not
+// answered, or not checked after a stop), invalid (unreadable, or refused
+// by the client's rules) or superseded (a later record of the same
+// relation within the --buffer records is compared instead, as the
+// import's last record wins). Output: a summary on stdout. json: file,
+// format, lines, skipped_lines, records, ok, missing, differ, errors,
+// invalid, superseded, complete (every record ok or superseded),
+// interrupted, stopped, failures_file, differences (the first --show,
+// default 20: line, From_Account, To_Account, status, fields [{field,
+// want, got}] for differ, ResultCode, error), differences_omitted,
+// seconds; table: the same for people. --failures FILE writes every record
+// that is not ok in the input format, with Line, ResultCode and Error (an
+// unreadable JSON line as it was; an unreadable CSV line in Input): fixed,
+// it can be imported again. It is written atomically, and not at all when
+// interrupted. Memory is bounded by --buffer, not by the file. Exit
+// status: 0 when every record is in the service as the file says; 1 when
+// some is missing, differs or could not be checked, or when interrupted;
+// 2 on a bad command line, a bad header, or any invalid record.
+//
+// friends check, blocklist check and accounts check answer one question
+// per record, 1000 records at a time, and write one line per record to
+// stdout in input order as they go: json output one object a line
+// {"line", "From_Account", "To_Account", "Relation", "ok", "ResultCode",
+// "error"} ({"line", "UserID", "AccountStatus", ...} for accounts); table
+// output a row. They read only the ID fields of their files: From_Account
+// and To_Account of a friends file (friend_check; the other columns of the
+// friends format are ignored) or of a blocklist file (black_list_check),
+// UserID of an accounts file (account_check, requests of 100; Nick and
+// FaceUrl are ignored) or the accounts of --accounts. CSV headers name
+// the columns in any order and case; JSON Lines names are exact, and
+// unknown columns and names are refused. --from fills a missing
+// From_Account (one that differs is invalid). A pair is ok when
+// From_Account has (friends) or blocks (blocklist) To_Account: AWithB or
+// BothWay; --both asks the two-way check type, which also tells BWithA.
+// An account is ok when its AccountStatus is Imported. A line that cannot
+// be read is listed as invalid and the others are still checked; after a
+// UserSig, permission or configuration error the rest is listed as not
+// checked. Exit status: 0 when every record is ok; 1 when some is not or
+// could not be checked, or when interrupted; 2 on a bad command line, a
+// bad header or any invalid line.
 package main

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,11 +20,12 @@ import (
 // before (an earlier run's whole file, or nothing), never a torn row; a
 // crash leaves only the temporary file (FILE.tmp-*), which a later run
 // does not read.
-type failuresFile struct {
+type failuresFile[R any] struct {
 	path   string
 	tmp    *os.File
 	w      *bufio.Writer
-	inner  failureWriter // the format's writer, writing one row to row
+	inner  failureWriter[R] // the format's writer, writing one row to row
+	line   func(R) int      // a record's input line
 	row    bytes.Buffer
 	header int64 // bytes of the header row at the start of tmp
 	off    int64 // bytes written to tmp
@@ -44,10 +44,12 @@ type rowAt struct {
 	record bool
 }
 
-// createFailures starts the failures file at path in format. It first
-// removes the temporary files that killed runs left beside path (those
-// of processes that no longer run).
-func createFailures(path, format string) (*failuresFile, error) {
+// createFailures starts the failures file at path in format, its rows
+// written by the writer that newWriter returns; line gives a record's
+// input line. It first removes the
+// temporary files that killed runs left beside path (those of processes
+// that no longer run).
+func createFailures[R any](path, format string, line func(R) int, newWriter func(io.Writer) (failureWriter[R], error)) (*failuresFile[R], error) {
 	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
 		return nil, usageErrorf("--failures %s is not a regular file", path)
 	}
@@ -58,8 +60,8 @@ func createFailures(path, format string) (*failuresFile, error) {
 	} else if err != nil {
 		return nil, usageErrorf("cannot create --failures: %v", err)
 	}
-	f := &failuresFile{path: path, tmp: tmp, w: bufio.NewWriterSize(tmp, 64<<10), format: format}
-	if f.inner, err = newFailureWriter(format, &f.row); err == nil {
+	f := &failuresFile[R]{line: line, path: path, tmp: tmp, w: bufio.NewWriterSize(tmp, 64<<10), format: format}
+	if f.inner, err = newWriter(&f.row); err == nil {
 		err = f.inner.flush()
 	}
 	if err == nil {
@@ -73,22 +75,14 @@ func createFailures(path, format string) (*failuresFile, error) {
 	return f, nil
 }
 
-func (f *failuresFile) write(rec *record, code int, msg string) error {
+func (f *failuresFile[R]) write(rec R, code int, msg string) error {
 	if err := f.inner.write(rec, code, msg); err != nil {
-		// A value the format cannot encode (none the readers let
-		// through): the row goes without it rather than stopping the
-		// import.
-		f.row.Reset()
-		r := *rec
-		r.item.CustomItem = nil
-		if err := f.inner.write(&r, code, msg+" (CustomItem left out: "+err.Error()+")"); err != nil {
-			return err
-		}
+		return err
 	}
-	return f.put(rec.line, true)
+	return f.put(f.line(rec), true)
 }
 
-func (f *failuresFile) writeRaw(e *recordError) error {
+func (f *failuresFile[R]) writeRaw(e *recordError) error {
 	if err := f.inner.writeRaw(e); err != nil {
 		return err
 	}
@@ -96,7 +90,7 @@ func (f *failuresFile) writeRaw(e *recordError) error {
 }
 
 // put moves the row written to f.row into the temporary file.
-func (f *failuresFile) put(line int, record bool) error {
+func (f *failuresFile[R]) put(line int, record bool) error {
 	if err := f.inner.flush(); err != nil {
 		return err
 	}
@@ -109,12 +103,13 @@ func (f *failuresFile) put(line int, record bool) error {
 	return err
 }
 
-func (f *failuresFile) flush() error { return f.w.Flush() }
+func (f *failuresFile[R]) flush() error { return f.w.Flush() }
 
 // finish writes the rows in input order, leaving out those of records
-// that drop (nil: none) says were superseded, syncs the file and renames
-// it into place. It returns how many rows it left out.
-func (f *failuresFile) finish(drop func(from, to string, line int) bool) (int, error) {
+// that drop (nil: none) says were superseded (by their key, which rowKey
+// reads from a row), syncs the file and renames it into place. It
+// returns how many rows it left out.
+func (f *failuresFile[R]) finish(rowKey func(format string, row []byte) (string, bool), drop func(key string, line int) bool) (int, error) {
 	f.done = true
 	if err := f.w.Flush(); err != nil {
 		f.remove()
@@ -127,7 +122,7 @@ func (f *failuresFile) finish(drop func(from, to string, line int) bool) (int, e
 	out, dropped := f.tmp, 0
 	if !sorted || drop != nil {
 		var err error
-		if out, dropped, err = f.copyRows(drop); err != nil {
+		if out, dropped, err = f.copyRows(rowKey, drop); err != nil {
 			f.remove()
 			return 0, err
 		}
@@ -159,7 +154,7 @@ func (f *failuresFile) finish(drop func(from, to string, line int) bool) (int, e
 
 // copyRows copies the temporary file to another one with the rows in the
 // order of f.rows, leaving out the superseded ones.
-func (f *failuresFile) copyRows(drop func(from, to string, line int) bool) (*os.File, int, error) {
+func (f *failuresFile[R]) copyRows(rowKey func(format string, row []byte) (string, bool), drop func(key string, line int) bool) (*os.File, int, error) {
 	out, err := os.CreateTemp(filepath.Dir(f.path), tempPattern(f.path))
 	if err != nil {
 		return nil, 0, err
@@ -177,7 +172,7 @@ func (f *failuresFile) copyRows(drop func(from, to string, line int) bool) (*os.
 			break
 		}
 		if drop != nil && r.record {
-			if from, to, ok := rowRelation(f.format, buf); ok && drop(from, to, r.line) {
+			if key, ok := rowKey(f.format, buf); ok && drop(key, r.line) {
 				dropped++
 				continue
 			}
@@ -195,37 +190,16 @@ func (f *failuresFile) copyRows(drop func(from, to string, line int) bool) (*os.
 	return out, dropped, nil
 }
 
-// rowRelation returns the From_Account and To_Account of a row that
-// --failures wrote for a record.
-func rowRelation(format string, row []byte) (from, to string, ok bool) {
-	row = bytes.TrimSuffix(row, []byte("\n"))
-	if format == formatJSONL {
-		var r struct {
-			From string `json:"From_Account"`
-			To   string `json:"To_Account"`
-		}
-		if json.Unmarshal(row, &r) != nil {
-			return "", "", false
-		}
-		return r.From, r.To, true
-	}
-	fields, open, err := parseCSV(row, nil)
-	if open || err != nil || len(fields) < 2 {
-		return "", "", false
-	}
-	return fields[0], fields[1], true
-}
-
 // abort removes the temporary file unless finish ran; the path keeps
 // what it had.
-func (f *failuresFile) abort() {
+func (f *failuresFile[R]) abort() {
 	if !f.done {
 		f.done = true
 		f.remove()
 	}
 }
 
-func (f *failuresFile) remove() {
+func (f *failuresFile[R]) remove() {
 	f.tmp.Close()
 	os.Remove(f.tmp.Name())
 }

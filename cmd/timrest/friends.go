@@ -34,6 +34,8 @@ or their variables `+envSDKAppID+`, `+envSecretKey+`, `+envRegion+` (`+envBaseUR
 		newFriendsGetCmd(a),
 		newFriendsImportCmd(a),
 	)
+	cmd.AddCommand(writeCommands(a, "friends")...)
+	cmd.AddCommand(readCommands(a, "friends")...)
 	return cmd
 }
 

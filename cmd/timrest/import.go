@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/timrest/timrest"
 )
@@ -33,6 +36,41 @@ const (
 
 // newFriendsImportCmd returns "friends import" (v4/sns/friend_import).
 func newFriendsImportCmd(a *app) *cobra.Command {
+	return newWriteCmd(a, writeCmd[*record]{
+		use:     "import --file F [--from U] [--format csv|jsonl] [--failures FILE] [--journal FILE] [--dry-run]",
+		short:   "Import friends from a CSV or JSON Lines file (v4/sns/friend_import)",
+		long:    friendsImportHelp,
+		example: friendsImportExample,
+		from:    true,
+		kind:    func() (*writeKind[*record], error) { return friendsImportKind(), nil },
+	})
+}
+
+const friendsImportExample = `  timrest friends import --file friends.csv --failures failed.csv --journal friends.journal
+  timrest friends import --from alice --file alice.jsonl --dry-run
+  generate-friends | timrest friends import --file - --format jsonl -o json > summary.json`
+
+// writeCmd describes a write command for newWriteCmd.
+type writeCmd[R any] struct {
+	use, short, long, example string
+	// from: the command has --from (the From_Account of records that
+	// name none).
+	from bool
+	// flags adds the command's own flags.
+	flags func(fs *pflag.FlagSet)
+	// kind returns the kind, once the flags are parsed; a bad flag is a
+	// usage error.
+	kind func() (*writeKind[R], error)
+	// confirm, when set, is asked before anything is sent (not for a dry
+	// run); an error stops the command.
+	confirm func(cmd *cobra.Command) error
+}
+
+// newWriteCmd returns the command w describes: it reads --file as a
+// stream of records of w's kind and sends them with the engine, with the
+// flags every write command has (--file, --format, --failures, --journal,
+// --dry-run, --multiline, --concurrency, --buffer, --max-line-bytes).
+func newWriteCmd[R any](a *app, w writeCmd[R]) *cobra.Command {
 	var (
 		from         string
 		file         string
@@ -41,14 +79,218 @@ func newFriendsImportCmd(a *app) *cobra.Command {
 		journalPath  string
 		dryRun       bool
 		multiline    bool
-		concurrency  int
+		concurrency  = autoConcurrency
 		buffer       int
 		maxLine      int
 	)
 	cmd := &cobra.Command{
-		Use:   "import --file F [--from U] [--format csv|jsonl] [--failures FILE] [--journal FILE] [--dry-run]",
-		Short: "Import friends from a CSV or JSON Lines file (v4/sns/friend_import)",
-		Long: `Import friend relations from --file ("-": stdin), read as a stream.
+		Use:                   w.use,
+		Short:                 w.short,
+		Long:                  w.long,
+		Example:               w.example,
+		Args:                  noArgs,
+		DisableFlagsInUseLine: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if file == "" {
+				return usageErrorf(`missing --file: the records to import ("-" for stdin)`)
+			}
+			switch format = strings.ToLower(strings.TrimSpace(format)); format {
+			case "", "auto":
+				format = ""
+			case "csv":
+				format = formatCSV
+			case "jsonl", "ndjson", "json":
+				format = formatJSONL
+			default:
+				return usageErrorf("invalid --format: want auto, csv or jsonl")
+			}
+			switch {
+			case concurrency == badConcurrency:
+				return usageErrorf("invalid --concurrency: want auto or 1 to %d", maxImportConcurrency)
+			case buffer < 1 || buffer > maxImportBuffer:
+				return usageErrorf("invalid --buffer: want 1 to %d", maxImportBuffer)
+			case maxLine < minMaxLineBytes || maxLine > maxMaxLineBytes:
+				return usageErrorf("invalid --max-line-bytes: want %d to %d", minMaxLineBytes, maxMaxLineBytes)
+			case failuresPath == "-":
+				return usageErrorf("--failures -: stdout carries the summary; name a file")
+			case journalPath == "-":
+				return usageErrorf("--journal -: the journal must be a file")
+			case journalPath != "" && dryRun:
+				return usageErrorf("--journal with --dry-run: a dry run sends nothing to resume")
+			}
+			kind, err := w.kind()
+			if err != nil {
+				return err
+			}
+			out, err := a.output(cmd)
+			if err != nil {
+				return err
+			}
+			var c *timrest.Client
+			if dryRun {
+				c, err = dryRunClient()
+			} else {
+				// With --concurrency auto, the client's shared in-flight
+				// limit (rate × latency, at most MaxAutoConcurrency) bounds
+				// what the engine's workers really have in flight; a fixed
+				// --concurrency is the number of workers, each sending one
+				// request at a time.
+				var opts []timrest.Option
+				if concurrency != autoConcurrency {
+					opts = append(opts, timrest.WithConcurrency(1))
+				}
+				c, err = a.newClient(cmd, opts...)
+			}
+			if err != nil {
+				return err
+			}
+
+			in := a.stdin
+			inFile, _ := in.(*os.File)
+			if file != "-" {
+				f, err := os.Open(file)
+				if err != nil {
+					return usageErrorf("cannot read --file: %v", err)
+				}
+				defer f.Close()
+				in, inFile = f, f
+			}
+			regular := false // a regular file is read to the end after a stop
+			var inStat os.FileInfo
+			if inFile != nil {
+				if st, err := inFile.Stat(); err == nil {
+					inStat, regular = st, st.Mode().IsRegular()
+				}
+			}
+			if err := a.checkOutputs(inStat, map[string]string{"--failures": failuresPath, "--journal": journalPath}); err != nil {
+				return err
+			}
+			var jh journalHeader
+			if journalPath != "" {
+				if inFile == nil {
+					return usageErrorf("--journal needs --file to be a regular file (a pipe cannot be matched to a journal)")
+				}
+				if jh.InputBytes, jh.InputSHA256, err = inputIdentity(cmd.Context(), inFile); err != nil {
+					if cmd.Context().Err() != nil {
+						return errInterrupted
+					}
+					return usageErrorf("--journal: %v", err)
+				}
+			}
+
+			// Reading the header may wait on a pipe: Ctrl-C ends the wait.
+			var (
+				fileFormat string
+				rr         rowReader[R]
+			)
+			if err := untilDone(cmd.Context(), func() error {
+				br := bufio.NewReaderSize(in, 64<<10)
+				f := detectFormat(format, file, br)
+				r, err := kind.newReader(f, br, readOptions{from: from, multiline: multiline, maxLine: maxLine})
+				fileFormat, rr = f, r
+				return err
+			}); err != nil {
+				return err
+			}
+			if w.confirm != nil && !dryRun {
+				if err := w.confirm(cmd); err != nil {
+					return err
+				}
+			}
+
+			sum := &importSummary{file: file, format: fileFormat, dryRun: dryRun, done: kind.done, byCode: map[string]int{}, failuresFile: failuresPath, journalFile: journalPath}
+			im := &engine[R]{kind: kind, client: c, dryRun: dryRun, workers: concurrency.workers(), lanes: concurrency.lanes(), buffer: buffer, drain: regular, scrub: a.scrub, sum: sum}
+			if !dryRun {
+				im.later = newSuperseding()
+			}
+			var ff *failuresFile[R]
+			if failuresPath != "" {
+				if ff, err = createFailures(failuresPath, fileFormat, kind.line, func(w io.Writer) (failureWriter[R], error) {
+					return kind.newFailures(fileFormat, rr, w)
+				}); err != nil {
+					return err
+				}
+				defer ff.abort() // after finish, only closes
+				im.failures = ff
+			}
+			if journalPath != "" {
+				jh.Version, jh.Command, jh.Format, jh.From, jh.Multiline, jh.MaxLineBytes = journalVersion, kind.command, fileFormat, from, multiline, maxLine
+				jh.Options = kind.options
+				jh.SDKAppID, jh.BaseURL = c.Signer().SDKAppID(), c.BaseURL()
+				if im.journal, err = openJournal(journalPath, jh, a.now); err != nil {
+					return err
+				}
+				defer im.journal.close()
+				sum.requests = im.journal.requests
+			}
+			if a.terminal(a.stderr) {
+				total := int64(-1)
+				if regular && file != "-" {
+					if f, err := os.Open(file); err == nil {
+						total = countRecords(fileFormat, f)
+						f.Close()
+					}
+				}
+				desc := "sending"
+				if kind.done == "imported" {
+					desc = "importing"
+				}
+				if dryRun {
+					desc = "checking"
+				}
+				im.progress = newProgress(a.stderr, total, desc)
+			}
+
+			began := a.now()
+			stopErr := im.run(cmd.Context(), rr)
+			im.progress.finish(stopErr == nil && !sum.interrupted)
+			if ff != nil && im.writeErr == nil {
+				if sum.superseded, err = ff.finish(kind.rowKey, im.later.dropper()); err != nil {
+					im.writeErr = fmt.Errorf("cannot write --failures: %w", err)
+				}
+			}
+			if err := im.journal.close(); err != nil && im.writeErr == nil {
+				im.writeErr = fmt.Errorf("cannot write --journal: %w", err)
+			}
+			if sum.resumed > 0 {
+				fmt.Fprintf(a.stderr, "resumed from --journal %s: %d records were settled by earlier runs and not sent again\n", safeText(journalPath), sum.resumed)
+			}
+			if sum.ambiguous > 0 {
+				fmt.Fprintf(a.stderr, "%d records were sent again after an earlier send whose answer was lost, and the service answered that they were done already: counted as %s, and listed as ambiguous (check them)\n", sum.ambiguous, kind.done)
+			}
+			sum.seconds = a.now().Sub(began).Seconds()
+			if out == outputJSON {
+				err = writeJSON(a.stdout, sum.report())
+			} else {
+				err = sum.printTable(a.stdout)
+			}
+			if err != nil {
+				return err
+			}
+			return sum.result(stopErr, im.writeErr)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&file, "file", "", `the records, CSV or JSON Lines ("-": stdin) (required)`)
+	if w.from {
+		fs.StringVar(&from, "from", "", "the From_Account of records that name none")
+	}
+	fs.StringVar(&format, "format", "auto", "input format: auto, csv or jsonl")
+	fs.StringVar(&failuresPath, "failures", "", "write the records that were not done to this file, in the input format")
+	fs.StringVar(&journalPath, "journal", "", "record each request's outcome in this file, to resume after a crash")
+	fs.BoolVar(&dryRun, "dry-run", false, "check every record and send nothing")
+	fs.BoolVar(&multiline, "multiline", false, "allow quoted CSV fields to span lines")
+	fs.Var(&concurrency, "concurrency", fmt.Sprintf("batches sent at once: auto (follows the call rate and the latency, up to %d) or 1 to %d", timrest.MaxAutoConcurrency, maxImportConcurrency))
+	fs.IntVar(&buffer, "buffer", defaultImportBuffer, fmt.Sprintf("records held in memory to fill batches (1 to %d)", maxImportBuffer))
+	fs.IntVar(&maxLine, "max-line-bytes", defaultMaxLineBytes, "the longest line (and --multiline record) read; longer ones are refused")
+	if w.flags != nil {
+		w.flags(fs)
+	}
+	return cmd
+}
+
+// friendsImportHelp is the help of "friends import".
+const friendsImportHelp = `Import friend relations from --file ("-": stdin), read as a stream.
 
 Formats (--format auto, the default: by the extension .csv, or .jsonl, .ndjson
 or .json; otherwise by the content: JSON Lines when it starts with "{", CSV
@@ -56,7 +298,10 @@ otherwise). Input is UTF-8 (a byte order mark is allowed; UTF-16 is refused).
 
   CSV with a header row naming the columns, in any order: From_Account,
   To_Account, AddSource, Remark, GroupName (list names separated by ";"),
-  AddWording, AddTime (Unix seconds). To_Account and AddSource are required;
+  AddWording, AddTime (Unix seconds), and optionally RemarkTime (Unix
+  seconds) and one column per custom friend tag, named by the tag
+  (Tag_SNS_Custom_Xxx: an integer cell is sent as an integer, any other as
+  a string, an empty one sets nothing). To_Account and AddSource are required;
   From_Account unless --from is given. Empty cells are absent fields. Fields
   may be quoted ("Hi, ""Bob"""); a quoted field may not span lines unless
   --multiline is given, so a stray quote cannot swallow the lines after it:
@@ -127,178 +372,7 @@ every request would get it. Importing is idempotent: importing the
 Exit status: 0 when every record was imported (or, with --dry-run, is valid);
 1 when some failed or were not sent; 2 on a bad command line, configuration
 or input: a bad header, or any invalid record (the valid ones are still
-imported).`,
-		Example: `  timrest friends import --file friends.csv --failures failed.csv --journal friends.journal
-  timrest friends import --from alice --file alice.jsonl --dry-run
-  generate-friends | timrest friends import --file - --format jsonl -o json > summary.json`,
-		Args:                  noArgs,
-		DisableFlagsInUseLine: true,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if file == "" {
-				return usageErrorf(`missing --file: the records to import ("-" for stdin)`)
-			}
-			switch format = strings.ToLower(strings.TrimSpace(format)); format {
-			case "", "auto":
-				format = ""
-			case "csv":
-				format = formatCSV
-			case "jsonl", "ndjson", "json":
-				format = formatJSONL
-			default:
-				return usageErrorf("invalid --format: want auto, csv or jsonl")
-			}
-			switch {
-			case concurrency < 1 || concurrency > maxImportConcurrency:
-				return usageErrorf("invalid --concurrency: want 1 to %d", maxImportConcurrency)
-			case buffer < 1 || buffer > maxImportBuffer:
-				return usageErrorf("invalid --buffer: want 1 to %d", maxImportBuffer)
-			case maxLine < minMaxLineBytes || maxLine > maxMaxLineBytes:
-				return usageErrorf("invalid --max-line-bytes: want %d to %d", minMaxLineBytes, maxMaxLineBytes)
-			case failuresPath == "-":
-				return usageErrorf("--failures -: stdout carries the summary; name a file")
-			case journalPath == "-":
-				return usageErrorf("--journal -: the journal must be a file")
-			case journalPath != "" && dryRun:
-				return usageErrorf("--journal with --dry-run: a dry run sends nothing to resume")
-			}
-			out, err := a.output(cmd)
-			if err != nil {
-				return err
-			}
-			var c *timrest.Client
-			if dryRun {
-				c, err = dryRunClient()
-			} else {
-				c, err = a.newClient(cmd, timrest.WithConcurrency(1))
-			}
-			if err != nil {
-				return err
-			}
-
-			in := a.stdin
-			inFile, _ := in.(*os.File)
-			if file != "-" {
-				f, err := os.Open(file)
-				if err != nil {
-					return usageErrorf("cannot read --file: %v", err)
-				}
-				defer f.Close()
-				in, inFile = f, f
-			}
-			regular := false // a regular file is read to the end after a stop
-			var inStat os.FileInfo
-			if inFile != nil {
-				if st, err := inFile.Stat(); err == nil {
-					inStat, regular = st, st.Mode().IsRegular()
-				}
-			}
-			if err := a.checkOutputs(inStat, map[string]string{"--failures": failuresPath, "--journal": journalPath}); err != nil {
-				return err
-			}
-			var jh journalHeader
-			if journalPath != "" {
-				if inFile == nil {
-					return usageErrorf("--journal needs --file to be a regular file (a pipe cannot be matched to a journal)")
-				}
-				if jh.InputBytes, jh.InputSHA256, err = inputIdentity(cmd.Context(), inFile); err != nil {
-					if cmd.Context().Err() != nil {
-						return errInterrupted
-					}
-					return usageErrorf("--journal: %v", err)
-				}
-			}
-
-			// Reading the header may wait on a pipe: Ctrl-C ends the wait.
-			var (
-				fileFormat string
-				rr         recordReader
-			)
-			if err := untilDone(cmd.Context(), func() error {
-				br := bufio.NewReaderSize(in, 64<<10)
-				f := detectFormat(format, file, br)
-				r, err := newRecordReader(f, br, readOptions{from: from, multiline: multiline, maxLine: maxLine})
-				fileFormat, rr = f, r
-				return err
-			}); err != nil {
-				return err
-			}
-
-			sum := &importSummary{file: file, format: fileFormat, dryRun: dryRun, byCode: map[string]int{}, failuresFile: failuresPath, journalFile: journalPath}
-			im := &importer{client: c, dryRun: dryRun, workers: concurrency, buffer: buffer, drain: regular, scrub: a.scrub, sum: sum}
-			if !dryRun {
-				im.later = newSuperseding()
-			}
-			var ff *failuresFile
-			if failuresPath != "" {
-				if ff, err = createFailures(failuresPath, fileFormat); err != nil {
-					return err
-				}
-				defer ff.abort() // after finish, only closes
-				im.failures = ff
-			}
-			if journalPath != "" {
-				jh.Version, jh.Command, jh.Format, jh.From, jh.Multiline, jh.MaxLineBytes = journalVersion, "friends import", fileFormat, from, multiline, maxLine
-				jh.SDKAppID, jh.BaseURL = c.Signer().SDKAppID(), c.BaseURL()
-				if im.journal, err = openJournal(journalPath, jh, a.now); err != nil {
-					return err
-				}
-				defer im.journal.close()
-				sum.requests = im.journal.requests
-			}
-			if a.terminal(a.stderr) {
-				total := int64(-1)
-				if regular && file != "-" {
-					if f, err := os.Open(file); err == nil {
-						total = countRecords(fileFormat, f)
-						f.Close()
-					}
-				}
-				desc := "importing"
-				if dryRun {
-					desc = "checking"
-				}
-				im.progress = newProgress(a.stderr, total, desc)
-			}
-
-			began := a.now()
-			stopErr := im.run(cmd.Context(), rr)
-			im.progress.finish(stopErr == nil && !sum.interrupted)
-			if ff != nil && im.writeErr == nil {
-				if sum.superseded, err = ff.finish(im.later.dropper()); err != nil {
-					im.writeErr = fmt.Errorf("cannot write --failures: %w", err)
-				}
-			}
-			if err := im.journal.close(); err != nil && im.writeErr == nil {
-				im.writeErr = fmt.Errorf("cannot write --journal: %w", err)
-			}
-			if sum.resumed > 0 {
-				fmt.Fprintf(a.stderr, "resumed from --journal %s: %d records were settled by earlier runs and not sent again\n", safeText(journalPath), sum.resumed)
-			}
-			sum.seconds = a.now().Sub(began).Seconds()
-			if out == outputJSON {
-				err = writeJSON(a.stdout, sum.report())
-			} else {
-				err = sum.printTable(a.stdout)
-			}
-			if err != nil {
-				return err
-			}
-			return sum.result(stopErr, im.writeErr)
-		},
-	}
-	fs := cmd.Flags()
-	fs.StringVar(&file, "file", "", `the records to import, CSV or JSON Lines ("-": stdin) (required)`)
-	fs.StringVar(&from, "from", "", "the From_Account of records that name none")
-	fs.StringVar(&format, "format", "auto", "input format: auto, csv or jsonl")
-	fs.StringVar(&failuresPath, "failures", "", "write the records that were not imported to this file, in the input format")
-	fs.StringVar(&journalPath, "journal", "", "record each request's outcome in this file, to resume after a crash")
-	fs.BoolVar(&dryRun, "dry-run", false, "check every record and send nothing")
-	fs.BoolVar(&multiline, "multiline", false, "allow quoted CSV fields to span lines")
-	fs.IntVar(&concurrency, "concurrency", timrest.DefaultConcurrency, fmt.Sprintf("From_Accounts imported at once (1 to %d)", maxImportConcurrency))
-	fs.IntVar(&buffer, "buffer", defaultImportBuffer, fmt.Sprintf("records held in memory to fill batches (1 to %d)", maxImportBuffer))
-	fs.IntVar(&maxLine, "max-line-bytes", defaultMaxLineBytes, "the longest line (and --multiline record) read; longer ones are refused")
-	return cmd
-}
+imported).`
 
 // checkOutputs refuses output files (flag → path; "" when not given)
 // that would destroy or mix with the input or each other: a file that is
@@ -396,10 +470,11 @@ func (noNetwork) RoundTrip(*http.Request) (*http.Response, error) {
 	return nil, errors.New("--dry-run sends nothing")
 }
 
-// importSummary counts what an import did.
+// importSummary counts what a write command did.
 type importSummary struct {
 	file, format string
 	dryRun       bool
+	done         string // the kind's word for a record done: "imported", "added"
 	failuresFile string
 	journalFile  string
 
@@ -408,12 +483,15 @@ type importSummary struct {
 	resumed                                                      int // records accounted for from the journal
 	notChecked                                                   int // a dry run's records not checked (it stopped)
 	superseded                                                   int // not imported, left out of --failures (see superseding)
+	ambiguous                                                    int // of imported: done by an earlier send, most likely (see writeKind.alreadyDone)
 	byCode                                                       map[string]int
 
-	invalidRecords []invalidRecord // the first maxShown by line
-	invalidOmitted int
-	failedRecords  []failedRecord // the first maxShown by line
-	failedOmitted  int
+	invalidRecords   []invalidRecord // the first maxShown by line
+	invalidOmitted   int
+	failedRecords    []failedRecord // the first maxShown by line
+	failedOmitted    int
+	ambiguousRecords []ambiguousRecord // the first maxShown by line
+	ambiguousOmitted int
 
 	inputRead, interrupted bool
 	lastLine               int    // the line of the last record read
@@ -422,21 +500,142 @@ type importSummary struct {
 	seconds                float64
 }
 
-// invalidRecord is a record refused before sending.
+// invalidRecord is a record refused before sending. In JSON:
+// {"line", the record's naming fields ("From_Account", "To_Account";
+// "UserID"), "error"}.
 type invalidRecord struct {
+	Line  int
+	ID    []idField // nil for a line that could not be read as a record
+	Error string
+}
+
+// failedRecord is a record the service did not take. In JSON: {"line",
+// the record's naming fields, "code" (left out when 0), "error"}.
+type failedRecord struct {
+	Line  int
+	ID    []idField
+	Code  int
+	Error string
+}
+
+// ambiguousRecord is a record counted done on the service's word that it
+// was done already (see writeKind.alreadyDone). In JSON: {"line", the
+// record's naming fields}.
+type ambiguousRecord struct {
+	Line int
+	ID   []idField
+}
+
+func (r invalidRecord) MarshalJSON() ([]byte, error) {
+	return marshalListed(r.Line, r.ID, false, nil, r.Error)
+}
+
+func (r failedRecord) MarshalJSON() ([]byte, error) {
+	return marshalListed(r.Line, r.ID, true, &r.Code, r.Error)
+}
+
+func (r ambiguousRecord) MarshalJSON() ([]byte, error) {
+	return marshalListed(r.Line, r.ID, true, nil, "")
+}
+
+// marshalListed writes a record of the summary's lists: line, the naming
+// fields in order (all of them with all, else those not empty or
+// always listed), code (when not nil or 0) and error (when not "").
+func marshalListed(line int, id []idField, all bool, code *int, msg string) ([]byte, error) {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, `{"line":%d`, line)
+	put := func(k string, v any) error {
+		kb, _ := json.Marshal(k)
+		vb, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		b.WriteByte(',')
+		b.Write(kb)
+		b.WriteByte(':')
+		b.Write(vb)
+		return nil
+	}
+	for _, f := range id {
+		if f.Value != "" || f.Always || all {
+			if err := put(f.Name, f.Value); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if code != nil && *code != 0 {
+		put("code", *code)
+	}
+	if msg != "" || code != nil || id == nil {
+		if err := put("error", msg); err != nil {
+			return nil, err
+		}
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// listedJSON is a record of the summary's lists read back (tests, tools).
+type listedJSON struct {
 	Line  int    `json:"line"`
-	From  string `json:"From_Account,omitempty"`
-	To    string `json:"To_Account,omitempty"`
+	Code  int    `json:"code"`
 	Error string `json:"error"`
 }
 
-// failedRecord is a record the service did not import.
-type failedRecord struct {
-	Line  int    `json:"line"`
-	From  string `json:"From_Account"`
-	To    string `json:"To_Account"`
-	Code  int    `json:"code,omitempty"`
-	Error string `json:"error"`
+// unmarshalListed reads a record of the summary's lists: line, code,
+// error, and every other member as a naming field, in order.
+func unmarshalListed(data []byte) (listedJSON, []idField, error) {
+	var l listedJSON
+	if err := json.Unmarshal(data, &l); err != nil {
+		return l, nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var id []idField
+	if _, err := dec.Token(); err != nil {
+		return l, nil, err
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return l, nil, err
+		}
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return l, nil, err
+		}
+		if k, _ := t.(string); k != "line" && k != "code" && k != "error" {
+			s, _ := v.(string)
+			id = append(id, idField{Name: k, Value: s, Always: true})
+		}
+	}
+	return l, id, nil
+}
+
+func (r *invalidRecord) UnmarshalJSON(data []byte) error {
+	l, id, err := unmarshalListed(data)
+	*r = invalidRecord{Line: l.Line, ID: id, Error: l.Error}
+	return err
+}
+
+func (r *failedRecord) UnmarshalJSON(data []byte) error {
+	l, id, err := unmarshalListed(data)
+	*r = failedRecord{Line: l.Line, ID: id, Code: l.Code, Error: l.Error}
+	return err
+}
+
+func (r *ambiguousRecord) UnmarshalJSON(data []byte) error {
+	l, id, err := unmarshalListed(data)
+	*r = ambiguousRecord{Line: l.Line, ID: id}
+	return err
+}
+
+// idText is the naming fields of a record for the table: "a -> b".
+func idText(id []idField) string {
+	var parts []string
+	for _, f := range id {
+		parts = append(parts, safeText(f.Value))
+	}
+	return strings.Join(parts, " -> ")
 }
 
 // keepFirst inserts x into list (sorted by line, at most maxShown long)
@@ -459,6 +658,14 @@ func (s *importSummary) addFailed(f failedRecord) {
 	var omitted bool
 	if s.failedRecords, omitted = keepFirst(s.failedRecords, f, func(r failedRecord) int { return r.Line }); omitted {
 		s.failedOmitted++
+	}
+}
+
+// addAmbiguous keeps r if it is among the first maxShown by line.
+func (s *importSummary) addAmbiguous(r ambiguousRecord) {
+	var omitted bool
+	if s.ambiguousRecords, omitted = keepFirst(s.ambiguousRecords, r, func(r ambiguousRecord) int { return r.Line }); omitted {
+		s.ambiguousOmitted++
 	}
 }
 
@@ -491,6 +698,7 @@ type importReport struct {
 	Failed                int             `json:"failed"`
 	NotSent               int             `json:"not_sent"`
 	Superseded            int             `json:"superseded,omitempty"`
+	Ambiguous             int             `json:"ambiguous,omitempty"`
 	FailedByCode          map[string]int  `json:"failed_by_code"`
 	Batches               int             `json:"batches"`
 	Complete              bool            `json:"complete"`
@@ -504,7 +712,11 @@ type importReport struct {
 	InvalidRecordsOmitted int             `json:"invalid_records_omitted,omitempty"`
 	FailedRecords         []failedRecord  `json:"failed_records"`
 	FailedRecordsOmitted  int             `json:"failed_records_omitted,omitempty"`
-	Seconds               float64         `json:"seconds"`
+	// AmbiguousRecords are the first maxShown records counted in
+	// Ambiguous, by line.
+	AmbiguousRecords        []ambiguousRecord `json:"ambiguous_records,omitempty"`
+	AmbiguousRecordsOmitted int               `json:"ambiguous_records_omitted,omitempty"`
+	Seconds                 float64           `json:"seconds"`
 }
 
 // checkReport is the JSON summary of a --dry-run.
@@ -545,10 +757,11 @@ func (s *importSummary) report() any {
 			InvalidRecordsOmitted: s.invalidOmitted, Seconds: secs}
 	}
 	r := importReport{File: s.file, Format: s.format, Lines: s.lines, SkippedLines: s.skippedLines, Records: s.records,
-		Imported: s.imported, Invalid: s.invalid, Failed: s.failed, NotSent: s.notSent, Superseded: s.superseded, FailedByCode: s.byCode,
+		Imported: s.imported, Invalid: s.invalid, Failed: s.failed, NotSent: s.notSent, Superseded: s.superseded, Ambiguous: s.ambiguous, FailedByCode: s.byCode,
 		Batches: s.requests, Complete: s.complete(), InputRead: s.inputRead, Interrupted: s.interrupted,
 		FailuresFile: s.failuresFile, JournalFile: s.journalFile, InvalidRecords: s.shownInvalid(),
-		InvalidRecordsOmitted: s.invalidOmitted, FailedRecords: s.failedRecords, FailedRecordsOmitted: s.failedOmitted, Seconds: secs}
+		InvalidRecordsOmitted: s.invalidOmitted, FailedRecords: s.failedRecords, FailedRecordsOmitted: s.failedOmitted,
+		AmbiguousRecords: s.ambiguousRecords, AmbiguousRecordsOmitted: s.ambiguousOmitted, Seconds: secs}
 	if r.FailedRecords == nil {
 		r.FailedRecords = []failedRecord{}
 	}
@@ -575,7 +788,10 @@ func (s *importSummary) printTable(w io.Writer) error {
 			fmt.Fprintf(tw, "not checked\t%d\n", s.notChecked)
 		}
 	} else {
-		fmt.Fprintf(tw, "imported\t%d\n", s.imported)
+		fmt.Fprintf(tw, "%s\t%d\n", s.doneWord(), s.imported)
+		if s.ambiguous > 0 {
+			fmt.Fprintf(tw, "ambiguous\t%d (%s: the service said done already after an earlier send whose answer was lost)\n", s.ambiguous, s.doneWord())
+		}
 		fmt.Fprintf(tw, "invalid\t%d\n", s.invalid)
 		codes := ""
 		if len(s.byCode) > 0 {
@@ -588,7 +804,7 @@ func (s *importSummary) printTable(w io.Writer) error {
 		fmt.Fprintf(tw, "failed\t%d%s\n", s.failed, codes)
 		fmt.Fprintf(tw, "not sent\t%d\n", s.notSent)
 		if s.superseded > 0 {
-			fmt.Fprintf(tw, "superseded\t%d (not imported, but a later record of the relation was: left out of --failures)\n", s.superseded)
+			fmt.Fprintf(tw, "superseded\t%d (not %s, but a later record of the same target was: left out of --failures)\n", s.superseded, s.doneWord())
 		}
 		fmt.Fprintf(tw, "batches\t%d\n", s.requests)
 	}
@@ -619,13 +835,27 @@ func (s *importSummary) printTable(w io.Writer) error {
 		fmt.Fprintf(w, "... and %d more invalid records\n", s.invalidOmitted)
 	}
 	for _, r := range s.failedRecords {
-		fmt.Fprintf(w, "line %d: failed: %s -> %s: %s\n", r.Line, safeText(r.From), safeText(r.To), safeText(r.Error))
+		fmt.Fprintf(w, "line %d: failed: %s: %s\n", r.Line, idText(r.ID), safeText(r.Error))
+	}
+	for _, r := range s.ambiguousRecords {
+		fmt.Fprintf(w, "line %d: ambiguous: %s: done already when sent again\n", r.Line, idText(r.ID))
+	}
+	if s.ambiguousOmitted > 0 {
+		fmt.Fprintf(w, "... and %d more ambiguous records\n", s.ambiguousOmitted)
 	}
 	if s.failedOmitted > 0 {
 		_, err := fmt.Fprintf(w, "... and %d more failed records\n", s.failedOmitted)
 		return err
 	}
 	return nil
+}
+
+// doneWord is the kind's word for a record done.
+func (s *importSummary) doneWord() string {
+	if s.done == "" {
+		return "imported"
+	}
+	return s.done
 }
 
 func yesNo(b bool) string {
@@ -689,7 +919,7 @@ func (s *importSummary) result(stopErr, writeErr error) error {
 	if len(parts) == 0 {
 		return nil
 	}
-	msg := fmt.Sprintf("%d of %d records imported; %s", s.imported, s.records, strings.Join(parts, "; "))
+	msg := fmt.Sprintf("%d of %d records %s; %s", s.imported, s.records, s.doneWord(), strings.Join(parts, "; "))
 	if s.invalid > 0 {
 		return &usageError{errors.New(msg)}
 	}

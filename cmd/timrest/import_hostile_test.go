@@ -225,7 +225,9 @@ func TestImportFlagBounds(t *testing.T) {
 		want string
 	}{
 		{[]string{"--buffer", "1000001"}, "invalid --buffer: want 1 to 1000000"},
-		{[]string{"--concurrency", "100000"}, "invalid --concurrency: want 1 to 256"},
+		{[]string{"--concurrency", "100000"}, "invalid --concurrency: want auto or 1 to 256"},
+		{[]string{"--concurrency", "many"}, "invalid --concurrency: want auto or 1 to 256"},
+		{[]string{"--concurrency", "-1"}, "invalid --concurrency: want auto or 1 to 256"},
 		{[]string{"--max-line-bytes", "10"}, "invalid --max-line-bytes"},
 		{[]string{"--max-line-bytes", "1000000000"}, "invalid --max-line-bytes"},
 		{[]string{"--journal", "-"}, "--journal -: the journal must be a file"},

@@ -5,88 +5,120 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"hash/maphash"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/timrest/timrest"
-	api "github.com/timrest/timrest/gen"
 )
 
-// This file is the engine of "friends import": it reads records as a
-// stream, groups them by From_Account into batches, and imports the
-// batches with the timrest client, at most one batch per From_Account at
-// a time and several From_Accounts at once.
+// This file is the engine of every write command ("friends import",
+// "accounts import", "friends add", ...): it reads records as a stream,
+// groups them by account (a writeKind says how) into batches, and sends
+// the batches with the timrest client, at most one batch per account at
+// a time and several accounts at once. Records of a kind without an
+// account (accounts import) are spread over lanes by their key, so that
+// the records of one key still go one batch after another (the last one
+// wins) while different lanes go at once.
 //
 // Memory: records wait in per-account batches until an account has a
-// full batch (1000, the API's limit), the input ends, or buffer records
-// are waiting in all; then the largest waiting batches are sent until
-// half of the buffer is free. Reading pauses while buffer records are in
-// batches that are queued or in flight. So at most about 2 × buffer
-// records are held, whatever the size of the input; records of one
-// From_Account need not be contiguous, but the closer together they are,
+// full batch (the kind's batchMax, the API's limit), the input ends, or
+// buffer records are waiting in all; then the largest waiting batches are
+// sent until half of the buffer is free. Reading pauses while buffer
+// records are in batches that are queued or in flight. So at most about
+// 2 × buffer records are held, whatever the size of the input; records of
+// one account need not be contiguous, but the closer together they are,
 // the fuller the batches.
 
 // batchSize is the AddFriendItem limit of one friend_import request.
 const batchSize = 1000
 
-// importer runs one import.
-type importer struct {
+// importer is the engine running "friends import".
+type importer = engine[*record]
+
+// engine runs one write command.
+type engine[R any] struct {
+	kind    *writeKind[R]
 	client  *timrest.Client
 	dryRun  bool
-	workers int // batches in flight at once
+	workers int // batches in flight at once (at most: under --concurrency auto the client's in-flight limit decides)
+	lanes   int // the lanes of a kind without an account; workers when 0
 	buffer  int // records waiting to fill batches before the largest are sent
 	drain   bool
 	scrub   func(string) string
 
 	sum      *importSummary
-	failures failureWriter   // nil without --failures
-	journal  *journal        // nil without --journal
-	later    *superseding    // nil for a dry run
-	replay   map[string]bool // From_Accounts whose records are all sent again (see fromJournal)
-	progress *progress       // nil without a terminal
-	writeErr error           // the first error writing --failures or --journal
+	failures failureWriter[R] // nil without --failures
+	journal  *journal         // nil without --journal
+	later    *superseding     // nil for a dry run
+	replay   map[string]bool  // accounts whose records are all sent again (see fromJournal)
+	progress *progress        // nil without a terminal
+	writeErr error            // the first error writing --failures or --journal
 }
 
-// batch is the records of one From_Account sent in one request.
-type batch struct {
+// batch is the records of one account (or lane) sent in one request.
+type batch[R any] struct {
 	from string
-	recs []*record
+	recs []R
 }
 
-// batchDone is a batch's outcome.
-type batchDone struct {
-	b   *batch
-	res *timrest.BatchResult[api.FriendResult]
-	err error
+// batchDone is a batch's outcome: items has one entry per record, or is
+// nil when the call was refused as a whole before sending (err says why).
+type batchDone[R any] struct {
+	b      *batch[R]
+	items  []sentItem
+	err    error
+	intent error // the intent could not be journaled: nothing was sent
 }
 
-// account is a From_Account's state in the scheduler.
-type account struct {
-	pending []*record // records waiting to fill a batch
-	queue   []*batch  // batches waiting for the one ready or in flight
-	busy    bool      // a batch of the account is ready or in flight
+// account is an account's state in the scheduler.
+type account[R any] struct {
+	pending []R         // records waiting to fill a batch
+	queue   []*batch[R] // batches waiting for the one ready or in flight
+	busy    bool        // a batch of the account is ready or in flight
 }
 
 // readItem is what the reading goroutine hands over: a record, a record
 // error, or the end (err io.EOF or another error).
-type readItem struct {
-	rec *record
+type readItem[R any] struct {
+	rec R
+	ok  bool // rec is set
 	err error
 	// lines and skipped are the reader's line counts after this item.
 	lines, skipped int
 }
 
+// group returns the account whose batches r goes in: the kind's account,
+// or one of im.lanes lanes (workers when 0), chosen by the key (or the kind's
+// lane) so that batches fill as well as one account's, and every worker
+// has a lane.
+func (im *engine[R]) group(r R) string {
+	if a := im.kind.account(r); a != "" || !im.kind.noAccount {
+		return a
+	}
+	by := im.kind.key
+	if im.kind.lane != nil {
+		by = im.kind.lane
+	}
+	return "\x00lane" + strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(by(r))))%uint64(max(cmp.Or(im.lanes, im.workers), 1)), 10)
+}
+
+// Lanes are chosen by a fixed hash (CRC-32), not a seeded one, so that
+// a run's batches are the same on every run of the same input.
+
 // errInterrupted is the stop cause of an interrupted import.
 var errInterrupted = errors.New("interrupted")
 
-// run imports the records of rr. ctx ends on Ctrl-C: then nothing more
-// is sent, the batches in flight are cut off, and the remaining records
-// are counted as not sent (read to the end when drain is set: a regular
-// file, quick to read).
-func (im *importer) run(ctx context.Context, rr recordReader) error {
-	items := make(chan readItem, 256)
+// run sends the records of rr. ctx ends on Ctrl-C: then nothing more is
+// sent, the batches in flight are cut off, and the remaining records are
+// counted as not sent (read to the end when drain is set: a regular file,
+// quick to read).
+func (im *engine[R]) run(ctx context.Context, rr rowReader[R]) error {
+	items := make(chan readItem[R], 256)
 	quit := make(chan struct{})
 	defer close(quit)
 	go func() {
@@ -95,7 +127,7 @@ func (im *importer) run(ctx context.Context, rr recordReader) error {
 			rec, err := rr.next()
 			lines, skipped := rr.lineCounts()
 			select {
-			case items <- readItem{rec, err, lines, skipped}:
+			case items <- readItem[R]{rec, err == nil, err, lines, skipped}:
 			case <-quit:
 				return
 			}
@@ -116,48 +148,68 @@ func (im *importer) run(ctx context.Context, rr recordReader) error {
 		cancel()
 		sendCtx = c
 	}
-	work := make(chan *batch)
-	done := make(chan batchDone)
+	work := make(chan *batch[R])
+	done := make(chan batchDone[R])
 	for range im.workers {
 		go func() {
 			for b := range work {
-				req := api.ImportFriendsRequest{FromAccount: b.from, AddFriendItem: make([]api.AddFriendItem, len(b.recs))}
-				for i, r := range b.recs {
-					req.AddFriendItem[i] = r.item
+				if err := im.intend(b); err != nil {
+					done <- batchDone[R]{b: b, err: fmt.Errorf("%w: %w", timrest.ErrNotSent, err), intent: err}
+					continue
 				}
-				res, err := im.client.Friends.Import(sendCtx, []api.ImportFriendsRequest{req})
-				done <- batchDone{b, res, err}
+				items, err := im.kind.send(sendCtx, im.client, b.recs)
+				done <- batchDone[R]{b: b, items: items, err: err}
 			}
 		}()
 	}
 	defer close(work)
 
 	var (
-		accounts  = map[string]*account{}
-		order     []string // accounts with pending records, in order of their first one
-		pendingN  int      // records in pending
-		ready     []*batch // batches that may be sent now
-		inBatches int      // records in ready, queued and in-flight batches
+		accounts  = map[string]*account[R]{}
+		order     []string    // accounts with pending records, in order of their first one
+		pendingN  int         // records in pending
+		ready     []*batch[R] // batches that may be sent now
+		inBatches int         // records in ready, queued and in-flight batches
 		inflight  int
 		readDone  bool
 		flushed   bool  // pending was flushed after the end of the input
 		stopCause error // set: send nothing more
 	)
-	acct := func(from string) *account {
+	acct := func(from string) *account[R] {
 		a := accounts[from]
 		if a == nil {
-			a = &account{}
+			a = &account[R]{}
 			accounts[from] = a
 		}
 		return a
 	}
+	batchMax := im.kind.batchMax
+	var (
+		last     R    // the last record read
+		haveLast bool // last is set
+	)
 	cut := func(from string) {
 		a := accounts[from]
 		if a == nil || len(a.pending) == 0 {
 			return // order may name an account cut (and forgotten) since
 		}
-		b := &batch{from: from, recs: a.pending}
-		a.pending = nil
+		recs, rest := a.pending, []R(nil)
+		if together := im.kind.together; together != nil && !readDone && haveLast && im.group(last) == from {
+			// The records that go with the last one read may be followed
+			// by more: they wait for the next batch, unless they fill one.
+			i := len(recs)
+			for i > 0 && together(recs[i-1], last) {
+				i--
+			}
+			switch {
+			case i == 0 && len(recs) < batchMax:
+				return
+			case i > 0:
+				recs, rest = recs[:i], slices.Clone(recs[i:])
+			}
+		}
+		b := &batch[R]{from: from, recs: recs}
+		a.pending = rest
 		pendingN -= len(b.recs)
 		inBatches += len(b.recs)
 		if a.busy {
@@ -237,7 +289,7 @@ func (im *importer) run(ctx context.Context, rr recordReader) error {
 		if inflight == 0 && len(ready) == 0 && (readDone || (stopCause != nil && !im.drain)) {
 			break
 		}
-		var in <-chan readItem
+		var in <-chan readItem[R]
 		if !readDone {
 			if stopCause != nil {
 				if im.drain {
@@ -247,8 +299,8 @@ func (im *importer) run(ctx context.Context, rr recordReader) error {
 				in = items
 			}
 		}
-		var out chan<- *batch
-		var next *batch
+		var out chan<- *batch[R]
+		var next *batch[R]
 		if stopCause == nil && len(ready) > 0 {
 			out, next = work, ready[0]
 		}
@@ -261,29 +313,32 @@ func (im *importer) run(ctx context.Context, rr recordReader) error {
 			im.sum.lines, im.sum.skippedLines = it.lines, it.skipped
 			rerr, isRecErr := errors.AsType[*recordError](it.err)
 			switch {
-			case it.err == nil && im.fromJournal(it.rec):
+			case it.ok && im.fromJournal(it.rec):
 				// Done by an earlier run: accounted for from the journal.
-			case it.err == nil && stopCause != nil:
+			case it.ok && stopCause != nil:
 				im.sum.records++
-				im.notSent([]*record{it.rec}, im.sum.stoppedReason)
-			case it.err == nil:
+				im.notSent([]R{it.rec}, im.sum.stoppedReason)
+			case it.ok:
 				im.sum.records++
-				a := acct(it.rec.from)
+				last, haveLast = it.rec, true
+				from := im.group(it.rec)
+				a := acct(from)
 				if len(a.pending) == 0 {
-					order = append(order, it.rec.from)
+					order = append(order, from)
 				}
 				a.pending = append(a.pending, it.rec)
 				pendingN++
-				if len(a.pending) >= batchSize {
-					cut(it.rec.from)
+				if len(a.pending) >= batchMax {
+					cut(from)
 				}
 				if pendingN >= im.buffer {
 					flushLargest()
 				}
 			case isRecErr:
 				im.sum.records++
-				im.invalid(rerr.line, rerr.rec, rerr.msg)
-				if rerr.rec == nil && im.failures != nil && im.writeErr == nil {
+				rec, parsed := rerr.parsed().(R)
+				im.invalid(rerr.line, rec, parsed, rerr.msg)
+				if !parsed && im.failures != nil && im.writeErr == nil {
 					rerr.msg = im.scrub(rerr.msg)
 					if err := im.failures.writeRaw(rerr); err != nil {
 						im.writeErr = fmt.Errorf("cannot write --failures: %w", err)
@@ -298,8 +353,8 @@ func (im *importer) run(ctx context.Context, rr recordReader) error {
 				im.sum.readErr = it.err
 				stop(fmt.Errorf("cannot read the input: %w", it.err))
 			}
-			if it.rec != nil {
-				im.sum.lastLine = it.rec.line
+			if it.ok {
+				im.sum.lastLine = im.kind.line(it.rec)
 			} else if isRecErr {
 				im.sum.lastLine = rerr.line
 			}
@@ -315,6 +370,9 @@ func (im *importer) run(ctx context.Context, rr recordReader) error {
 		case d := <-done:
 			inflight--
 			inBatches -= len(d.b.recs)
+			if d.intent != nil && im.writeErr == nil {
+				im.writeErr = fmt.Errorf("cannot write --journal: %w", d.intent)
+			}
 			fatal := im.outcome(d)
 			a := accounts[d.b.from]
 			a.busy = false
@@ -348,35 +406,54 @@ func (im *importer) run(ctx context.Context, rr recordReader) error {
 	return stopCause
 }
 
+// intend journals, for a kind that is not idempotent, the lines of b
+// before b is sent (see journal.intend): a resumed run then knows which
+// records an earlier run may have done without recording it.
+func (im *engine[R]) intend(b *batch[R]) error {
+	if im.kind.idempotent || im.dryRun || im.journal == nil {
+		return nil
+	}
+	lines := make([]int, len(b.recs))
+	for i, r := range b.recs {
+		lines[i] = im.kind.line(r)
+	}
+	return im.journal.intend(lines)
+}
+
 // outcome accounts for a finished batch, records in the journal what is
-// settled, and returns the error that should stop the import, or nil: the
-// *timrest.Error of a whole request that every later request would get
-// too (timrest.StopsBatch: a UserSig, permission or app configuration
-// error).
-func (im *importer) outcome(d batchDone) error {
+// settled, and returns the error that should stop the command, or nil:
+// the *timrest.Error of a whole request that every later request would
+// get too (timrest.StopsBatch: a UserSig, permission or app
+// configuration error).
+func (im *engine[R]) outcome(d batchDone[R]) error {
 	var (
 		ok      []int
+		doubt   []int
 		failed  []journalFailLine
 		invalid []journalInvalidLine
 	)
 	for k, r := range d.b.recs {
 		err, code := d.err, 0
-		if d.res != nil {
-			err, code = d.res.Items[k].Err, d.res.Items[k].Code
+		if d.items != nil {
+			err, code = d.items[k].err, d.items[k].code
 		}
+		line := im.kind.line(r)
 		switch o := im.itemOutcome(d.b, r, err, code); {
 		case o.kind == outcomeImported:
-			ok = append(ok, r.line)
+			ok = append(ok, line)
+			if o.doubt {
+				doubt = append(doubt, line)
+			}
 		case o.kind == outcomeInvalid:
-			invalid = append(invalid, journalInvalidLine{r.line, o.msg})
-		case o.kind == outcomeFailed && code != 0:
+			invalid = append(invalid, journalInvalidLine{line, o.msg})
+		case o.kind == outcomeFailed && settled(err, code):
 			// The service answered for the item: settled. A request
 			// that failed as a whole is not: it is sent again on resume.
-			failed = append(failed, journalFailLine{r.line, o.code, o.key, o.msg})
+			failed = append(failed, journalFailLine{line, o.code, o.key, o.msg})
 		}
 	}
 	im.progress.add(len(d.b.recs))
-	if d.res == nil { // the call was refused as a whole (an invalid From_Account)
+	if d.items == nil { // the call was refused as a whole (an invalid From_Account), or not sent
 		if !im.dryRun {
 			im.sum.requests-- // counted when handed to a worker, but not sent
 		}
@@ -385,11 +462,11 @@ func (im *importer) outcome(d batchDone) error {
 		return nil
 	}
 	if im.journal != nil && im.writeErr == nil {
-		if err := im.journal.record(ok, failed, invalid); err != nil {
+		if err := im.journal.record(ok, doubt, failed, invalid); err != nil {
 			im.writeErr = fmt.Errorf("cannot write --journal: %w", err)
 		}
 	}
-	if d.res == nil || !timrest.StopsBatch(d.err) {
+	if d.items == nil || !timrest.StopsBatch(d.err) {
 		return nil
 	}
 	if e, ok := errors.AsType[*timrest.Error](d.err); ok {
@@ -398,36 +475,50 @@ func (im *importer) outcome(d batchDone) error {
 	return d.err
 }
 
+// settled reports whether the service answered for the item itself (a
+// ResultCode, or the item named in the answer's fail list), rather than
+// the item failing with its whole request.
+func settled(err error, code int) bool {
+	if code != 0 {
+		return true
+	}
+	e, ok := errors.AsType[*timrest.Error](err)
+	return ok && e.Account != "" && e.HTTPStatus == 0
+}
+
 // fromJournal accounts for rec from the journal when an earlier run
 // settled it (imported it, or found it failed or invalid), and reports
-// whether it did. Records of one From_Account are applied in input order,
-// so once a record of an account is to be sent again, every later record
-// of that account is sent again too, settled or not: the last one still
-// wins.
-func (im *importer) fromJournal(rec *record) bool {
-	if im.journal == nil || rec.line > im.journal.maxLine {
+// whether it did. Records of one account are applied in input order, so
+// once a record of an account is to be sent again, every later record of
+// that account is sent again too, settled or not: the last one still
+// wins. A kind that is not idempotent never sends a settled record again
+// (sending it again would not answer as the first time did).
+func (im *engine[R]) fromJournal(rec R) bool {
+	line := im.kind.line(rec)
+	if im.journal == nil || line > im.journal.maxLine {
 		return false
 	}
-	if im.replay[rec.from] {
+	from := im.group(rec)
+	if im.replay[from] && im.kind.idempotent {
 		return false
 	}
-	kind, fail, msg := im.journal.outcome(rec.line)
+	kind, fail, msg := im.journal.outcome(line)
 	switch kind {
 	case journalNone:
 		if im.replay == nil {
 			im.replay = map[string]bool{}
 		}
-		im.replay[rec.from] = true
+		im.replay[from] = true
 		return false
 	case journalOK:
-		im.imported(rec)
+		im.imported(rec, im.journal.doneInDoubt(line))
 	case journalFailed:
 		im.sum.failed++
 		im.sum.byCode[fail.key]++
-		im.sum.addFailed(failedRecord{Line: rec.line, From: rec.from, To: rec.item.ToAccount, Code: fail.code, Error: fail.msg})
+		im.sum.addFailed(failedRecord{Line: line, ID: im.kind.ident(rec), Code: fail.code, Error: fail.msg})
 		im.writeFailure(rec, fail.code, fail.msg)
 	case journalInvalid:
-		im.invalid(rec.line, rec, msg)
+		im.invalid(line, rec, true, msg)
 	}
 	im.sum.records++
 	im.sum.resumed++
@@ -435,9 +526,18 @@ func (im *importer) fromJournal(rec *record) bool {
 	return true
 }
 
-// shortErr is err's message without the client's "timrest: ImportFriends: ".
+// shortErr is err's message without the client's "timrest: Operation: ".
 func shortErr(err error) string {
-	return strings.TrimPrefix(err.Error(), "timrest: ImportFriends: ")
+	msg := err.Error()
+	rest, ok := strings.CutPrefix(msg, "timrest: ")
+	if !ok {
+		return msg
+	}
+	op, after, ok := strings.Cut(rest, ": ")
+	if !ok || op == "" || strings.IndexFunc(op, func(r rune) bool { return !unicode.IsLetter(r) }) >= 0 {
+		return msg
+	}
+	return after
 }
 
 // What became of a record that was sent (or refused by the client).
@@ -450,18 +550,20 @@ const (
 
 // itemResult is what itemOutcome found.
 type itemResult struct {
-	kind int
-	code int
-	key  string // of failed_by_code
-	msg  string
+	kind  int
+	code  int
+	key   string // of failed_by_code
+	msg   string
+	doubt bool // imported, but an earlier run may have done it (see writeKind.alreadyDone)
 }
 
 // itemOutcome accounts for one record of batch b and returns what became
 // of it.
-func (im *importer) itemOutcome(b *batch, r *record, err error, code int) itemResult {
+func (im *engine[R]) itemOutcome(b *batch[R], r R, err error, code int) itemResult {
+	line := im.kind.line(r)
 	if ve, ok := errors.AsType[*timrest.ValidationError](err); ok {
-		msg := im.scrub(validationMsg(ve, b))
-		im.invalid(r.line, r, msg)
+		msg := im.scrub(validationMsg(ve, b.from))
+		im.invalid(line, r, true, msg)
 		return itemResult{kind: outcomeInvalid, msg: msg}
 	}
 	if im.dryRun {
@@ -470,35 +572,42 @@ func (im *importer) itemOutcome(b *batch, r *record, err error, code int) itemRe
 	}
 	switch {
 	case err == nil:
-		im.imported(r)
+		im.imported(r, false)
 		return itemResult{kind: outcomeImported}
 	case errors.Is(err, timrest.ErrNotSent), errors.Is(err, context.Canceled):
 		msg := "not sent: interrupted"
 		if !errors.Is(err, context.Canceled) {
 			msg = "not sent: " + im.scrub(err.Error())
 		} else if !errors.Is(err, timrest.ErrNotSent) {
-			msg = "cut off in flight by the interrupt: may or may not be imported"
+			msg = "cut off in flight by the interrupt: may or may not be " + im.kind.done
 		}
-		im.notSent([]*record{r}, msg)
+		im.notSent([]R{r}, msg)
 		return itemResult{kind: outcomeNotSent}
 	}
-	key := failureKey(err)
 	if code == 0 {
 		if e, ok := errors.AsType[*timrest.Error](err); ok {
 			code = e.Code
 		}
 	}
+	if im.kind.alreadyDone != nil && code != 0 && im.kind.alreadyDone(code) && im.journal.inDoubt(line) {
+		// Sent by an earlier run that did not live to record the answer,
+		// and the service says it is done: most likely by that send.
+		im.imported(r, true)
+		return itemResult{kind: outcomeImported, doubt: true}
+	}
+	key := failureKey(err)
 	msg := im.scrub(shortErr(err))
 	im.sum.failed++
 	im.sum.byCode[key]++
-	im.sum.addFailed(failedRecord{Line: r.line, From: r.from, To: r.item.ToAccount, Code: code, Error: msg})
+	im.sum.addFailed(failedRecord{Line: line, ID: im.kind.ident(r), Code: code, Error: msg})
 	im.writeFailure(r, code, msg)
 	return itemResult{kind: outcomeFailed, code: code, key: key, msg: msg}
 }
 
 // failureKey is the key of failed_by_code for err: the ErrorCode or
-// ResultCode, "http_502" for an HTTP status, "missing_result", or
-// "error" for a network failure.
+// ResultCode, "http_502" for an HTTP status, "fail_list" for an item the
+// answer lists as failed without a code, "missing_result", or "error"
+// for a network failure.
 func failureKey(err error) string {
 	if e, ok := errors.AsType[*timrest.Error](err); ok {
 		if e.Code != 0 {
@@ -507,6 +616,9 @@ func failureKey(err error) string {
 		if e.HTTPStatus != 0 {
 			return fmt.Sprintf("http_%d", e.HTTPStatus)
 		}
+		if e.Account != "" {
+			return "fail_list"
+		}
 	}
 	if errors.Is(err, timrest.ErrMissingResult) {
 		return "missing_result"
@@ -514,35 +626,36 @@ func failureKey(err error) string {
 	return "error"
 }
 
-// validationMsg describes a *timrest.ValidationError of a record of b
-// without the client's indexes, which mean nothing to the input's
-// reader: "AddSource: does not match ...".
-func validationMsg(ve *timrest.ValidationError, b *batch) string {
+// validationMsg describes a *timrest.ValidationError of a record of the
+// batch of account from without the client's indexes, which mean nothing
+// to the input's reader: "AddSource: does not match ...".
+func validationMsg(ve *timrest.ValidationError, from string) string {
 	field := ve.Field
 	if _, sub, ok := strings.Cut(field, "."); ok {
 		field = sub
 	}
 	if field == "From_Account" {
-		return fmt.Sprintf("From_Account %q: %s", b.from, strings.TrimPrefix(ve.Reason, "(request 0) "))
+		return fmt.Sprintf("From_Account %q: %s", from, strings.TrimPrefix(ve.Reason, "(request 0) "))
 	}
 	return fmt.Sprintf("%s: %s", field, ve.Reason)
 }
 
-// invalid accounts for a record refused before sending; rec is nil when
-// it could not be parsed (it is then not written to --failures).
-func (im *importer) invalid(line int, rec *record, msg string) {
+// invalid accounts for a record refused before sending; parsed is false
+// when it could not be parsed (it is then not written to --failures as a
+// record).
+func (im *engine[R]) invalid(line int, rec R, parsed bool, msg string) {
 	msg = im.scrub(msg)
 	im.sum.invalid++
 	ir := invalidRecord{Line: line, Error: msg}
-	if rec != nil {
-		ir.From, ir.To = rec.from, rec.item.ToAccount
+	if parsed {
+		ir.ID = im.kind.ident(rec)
 		im.writeFailure(rec, 0, msg)
 	}
 	im.sum.addInvalid(ir)
 }
 
 // notSent accounts for records that were not sent.
-func (im *importer) notSent(recs []*record, msg string) {
+func (im *engine[R]) notSent(recs []R, msg string) {
 	if im.dryRun {
 		im.sum.notChecked += len(recs) // a dry run stopped: not checked
 		return
@@ -553,10 +666,10 @@ func (im *importer) notSent(recs []*record, msg string) {
 	}
 }
 
-// writeFailure notes that r was not imported and writes it to --failures.
-func (im *importer) writeFailure(r *record, code int, msg string) {
+// writeFailure notes that r was not done and writes it to --failures.
+func (im *engine[R]) writeFailure(r R, code int, msg string) {
 	if !im.dryRun {
-		im.later.notImported(r)
+		im.later.notImported(im.kind.supersedeKey(r))
 	}
 	if im.failures == nil || im.writeErr != nil {
 		return
@@ -566,49 +679,53 @@ func (im *importer) writeFailure(r *record, code int, msg string) {
 	}
 }
 
-// imported counts r imported.
-func (im *importer) imported(r *record) {
+// imported counts r done; doubt: done, but an earlier run may have done
+// it (see writeKind.alreadyDone).
+func (im *engine[R]) imported(r R, doubt bool) {
 	im.sum.imported++
-	im.later.imported(r)
+	if doubt {
+		im.sum.ambiguous++
+		im.sum.addAmbiguous(ambiguousRecord{Line: im.kind.line(r), ID: im.kind.ident(r)})
+	}
+	im.later.imported(im.kind.supersedeKey(r), im.kind.line(r))
 }
 
-// superseding finds the records that were not imported but whose
-// relation (From_Account → To_Account) a later record set, since that was
-// imported: importing them again (from --failures) would undo the later
-// one, so --failures leaves them out and the summary counts them as
-// superseded. It holds, per relation with a record not imported (by a
-// 128-bit hash), the line of its last import.
+// superseding finds the records that were not done but whose key (for
+// friends, the relation From_Account → To_Account) a later record set,
+// since that was done: sending them again (from --failures) would undo
+// the later one, so --failures leaves them out and the summary counts
+// them as superseded. It holds, per key with a record not done (by a
+// 128-bit hash), the line of its last success.
 type superseding struct {
 	seeds [2]maphash.Seed
-	last  map[[2]uint64]int // relation → the line of its last import (0: none)
-	hits  int               // imports after a record of their relation was not imported
+	last  map[[2]uint64]int // key → the line of its last success (0: none)
+	hits  int               // successes after a record of their key was not done
 }
 
 func newSuperseding() *superseding {
 	return &superseding{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, last: map[[2]uint64]int{}}
 }
 
-func (s *superseding) key(from, to string) [2]uint64 {
-	k := from + "\x00" + to
+func (s *superseding) hash(k string) [2]uint64 {
 	return [2]uint64{maphash.String(s.seeds[0], k), maphash.String(s.seeds[1], k)}
 }
 
-func (s *superseding) notImported(r *record) {
+func (s *superseding) notImported(key string) {
 	if s == nil {
 		return
 	}
-	if k := s.key(r.from, r.item.ToAccount); !hasKey(s.last, k) {
+	if k := s.hash(key); !hasKey(s.last, k) {
 		s.last[k] = 0
 	}
 }
 
-func (s *superseding) imported(r *record) {
+func (s *superseding) imported(key string, line int) {
 	if s == nil || len(s.last) == 0 {
 		return
 	}
-	k := s.key(r.from, r.item.ToAccount)
-	if l, ok := s.last[k]; ok && r.line > l {
-		s.last[k] = r.line
+	k := s.hash(key)
+	if l, ok := s.last[k]; ok && line > l {
+		s.last[k] = line
 		s.hits++
 	}
 }
@@ -618,14 +735,14 @@ func hasKey[K comparable, V any](m map[K]V, k K) bool {
 	return ok
 }
 
-// superseded reports whether the record of from → to on line was
-// imported after: a later record of the relation was.
-func (s *superseding) superseded(from, to string, line int) bool {
-	return s != nil && s.last[s.key(from, to)] > line
+// superseded reports whether the record of key on line was done after: a
+// later record of the key was.
+func (s *superseding) superseded(key string, line int) bool {
+	return s != nil && s.last[s.hash(key)] > line
 }
 
 // dropper returns superseded when some record may be superseded, else nil.
-func (s *superseding) dropper() func(from, to string, line int) bool {
+func (s *superseding) dropper() func(key string, line int) bool {
 	if s == nil || s.hits == 0 {
 		return nil
 	}

@@ -13,11 +13,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 )
 
-// This file is the journal of "friends import --journal FILE": the outcome
-// of every request, appended as the request completes, so that an import
+// This file is the journal of every write command's --journal FILE
+// ("friends import", "accounts import", "friends add", ...): the outcome
+// of every request, appended as the request completes, so that a command
 // killed at any point (kill -9, a crash, power loss) can be run again with
 // the same input and journal, send only what is not done, and end with
 // the summary and failures file of an uninterrupted run.
@@ -26,6 +28,10 @@ import (
 // settings that decide how it is read, and the app and host it goes to:
 //
 //	{"timrest_journal":1,"command":"friends import","input_bytes":N,"input_sha256":"…","format":"csv","from":"","multiline":false,"max_line_bytes":65536,"sdkappid":1400000000,"base_url":"https://adminapisgp.im.qcloud.com"}
+//
+// The command is part of it (a journal of "friends import" is refused by
+// "accounts import"), and so are the command's flags that change what is
+// sent ("options", e.g. friends add's --add-type), when it has any.
 //
 // Every other line is one request's outcome, by the input line each
 // record starts on: ranges of imported lines, the ones the service
@@ -38,6 +44,19 @@ import (
 // (retries ran out, a UserSig error) or was cut off is not, so it is sent
 // again when the import is resumed. A line recorded again later (sent
 // again by a resumed run) takes its latest outcome.
+//
+// A command whose operation is not idempotent (friends add) also records
+// the lines of each request before sending it, synced to disk:
+//
+//	{"sent":[[2,1001]]}
+//
+// A resumed run sends again the records of such a request that have no
+// outcome (the run was killed, or the answer was lost), knowing that an
+// earlier send may have done them ("in doubt"); an outcome it then
+// records as done on the service's word that it was done already is
+// listed in "doubt" as well as "ok":
+//
+//	{"ok":[[2,3]],"doubt":[3]}
 //
 // A line is written whole and handed to the operating system as soon as
 // its request completes, so a killed process loses nothing written;
@@ -68,13 +87,16 @@ type journalHeader struct {
 	From         string `json:"from"`
 	Multiline    bool   `json:"multiline"`
 	MaxLineBytes int    `json:"max_line_bytes"`
+	Options      string `json:"options,omitempty"`
 	SDKAppID     uint64 `json:"sdkappid"`
 	BaseURL      string `json:"base_url"`
 }
 
 // journalEntry is one request's outcome.
 type journalEntry struct {
+	Sent    [][2]int             `json:"sent,omitempty"`    // ranges of lines about to be sent (not idempotent)
 	OK      [][2]int             `json:"ok,omitempty"`      // ranges of lines, inclusive
+	Doubt   []int                `json:"doubt,omitempty"`   // of ok: done on the service's word, after a send in doubt
 	Failed  []journalFailLine    `json:"failed,omitempty"`  // [line, code, key, message]
 	Invalid []journalInvalidLine `json:"invalid,omitempty"` // [line, message]
 }
@@ -103,6 +125,7 @@ type journalFail struct {
 // journal is an open journal: what earlier runs did, and the file this
 // run appends to.
 type journal struct {
+	mu       sync.Mutex // guards writes (intend runs in the engine's workers)
 	path     string
 	f        *os.File
 	w        *bufio.Writer
@@ -112,6 +135,8 @@ type journal struct {
 	ok       []uint64            // bit per line: imported by an earlier run
 	failed   map[int]journalFail // failed in an earlier run
 	invalid  map[int]string      // refused by the client in an earlier run
+	sent     map[int]bool        // sent by an earlier run (not idempotent): in doubt unless settled
+	doubt    map[int]bool        // of ok: done on the service's word after a send in doubt
 	requests int                 // requests sent by earlier runs
 	done     int                 // records done by earlier runs
 	maxLine  int                 // the last line recorded; nothing after it is done
@@ -162,7 +187,7 @@ func (c ctxReader) Read(p []byte) (int, error) {
 // it, refusing it when it was written for another input or other
 // settings.
 func openJournal(path string, want journalHeader, now func() time.Time) (*journal, error) {
-	j := &journal{path: path, failed: map[int]journalFail{}, invalid: map[int]string{}, now: now}
+	j := &journal{path: path, failed: map[int]journalFail{}, invalid: map[int]string{}, sent: map[int]bool{}, doubt: map[int]bool{}, now: now}
 	j.limit = int(want.InputBytes) + 1 // a line has at least its newline
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
@@ -252,6 +277,8 @@ func (h journalHeader) mismatch(want journalHeader) string {
 		return fmt.Sprintf("--multiline=%t, not %t", h.Multiline, want.Multiline)
 	case h.MaxLineBytes != want.MaxLineBytes:
 		return fmt.Sprintf("--max-line-bytes %d, not %d", h.MaxLineBytes, want.MaxLineBytes)
+	case h.Options != want.Options:
+		return fmt.Sprintf("the options %q, not %q", h.Options, want.Options)
 	case h.SDKAppID != want.SDKAppID:
 		return fmt.Sprintf("the app %d, not %d", h.SDKAppID, want.SDKAppID)
 	case h.BaseURL != want.BaseURL:
@@ -271,14 +298,27 @@ func (j *journal) add(line []byte) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return errors.New("more than one JSON value on the line")
 	}
-	for _, r := range e.OK {
+	for _, r := range slices.Concat(e.Sent, e.OK) {
 		if r[0] < 1 || r[1] < r[0] || r[1] > j.limit {
 			return fmt.Errorf("bad range %v (the input has at most %d lines)", r, j.limit)
 		}
+	}
+	for _, r := range e.Sent {
+		for l := r[0]; l <= r[1]; l++ {
+			j.sent[l] = true
+		}
+	}
+	for _, r := range e.OK {
 		for l := r[0]; l <= r[1]; l++ {
 			j.forget(l)
 			j.setOK(l)
 		}
+	}
+	for _, l := range e.Doubt {
+		if j.outcomeOf(l) != journalOK {
+			return fmt.Errorf("doubt %d is not among the lines done", l)
+		}
+		j.doubt[l] = true
 	}
 	for _, f := range e.Failed {
 		line, ok1 := f[0].(float64)
@@ -314,6 +354,7 @@ func (j *journal) forget(line int) {
 		return
 	}
 	j.done--
+	delete(j.doubt, line)
 	if line/64 < len(j.ok) {
 		j.ok[line/64] &^= 1 << (line % 64)
 	}
@@ -365,24 +406,59 @@ func (j *journal) outcome(line int) (kind int, fail journalFail, msg string) {
 	return kind, fail, msg
 }
 
+// inDoubt reports whether an earlier run sent the record on line, for an
+// operation that is not idempotent, and may have done it without
+// recording the outcome (for a line with no outcome yet).
+func (j *journal) inDoubt(line int) bool {
+	return j != nil && j.sent[line]
+}
+
+// doneInDoubt reports whether the line, settled as done, was done on the
+// service's word after a send in doubt.
+func (j *journal) doneInDoubt(line int) bool {
+	return j != nil && j.doubt[line]
+}
+
+// ranges turns sorted lines into inclusive ranges.
+func ranges(lines []int) [][2]int {
+	var out [][2]int
+	for _, l := range lines {
+		if n := len(out); n > 0 && out[n-1][1] == l-1 {
+			out[n-1][1] = l
+			continue
+		}
+		out = append(out, [2]int{l, l})
+	}
+	return out
+}
+
+// intend appends, for an operation that is not idempotent, the lines of a
+// request about to be sent, and syncs the journal to disk: a run that
+// resumes it knows that the records may have been done.
+func (j *journal) intend(lines []int) error {
+	lines = slices.Sorted(slices.Values(lines))
+	return j.append(journalEntry{Sent: ranges(lines)}, true)
+}
+
 // record appends one request's outcome: the lines of its records that
-// were imported, the ones the service refused and the ones the client
+// were imported (doubt: those of them done on the service's word after a
+// send in doubt), the ones the service refused and the ones the client
 // refused. The line is handed to the operating system at once, and synced
 // to disk at most journalSyncEvery after the last sync.
-func (j *journal) record(ok []int, failed []journalFailLine, invalid []journalInvalidLine) error {
+func (j *journal) record(ok, doubt []int, failed []journalFailLine, invalid []journalInvalidLine) error {
 	if len(ok) == 0 && len(failed) == 0 && len(invalid) == 0 {
 		return nil
 	}
 	slices.Sort(ok)
-	var e journalEntry
-	for _, l := range ok {
-		if n := len(e.OK); n > 0 && e.OK[n-1][1] == l-1 {
-			e.OK[n-1][1] = l
-			continue
-		}
-		e.OK = append(e.OK, [2]int{l, l})
-	}
-	e.Failed, e.Invalid = failed, invalid
+	e := journalEntry{OK: ranges(ok), Doubt: doubt, Failed: failed, Invalid: invalid}
+	return j.append(e, false)
+}
+
+// append writes e as a line, and syncs it when sync is set or
+// journalSyncEvery has passed since the last sync.
+func (j *journal) append(e journalEntry, sync bool) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
 	b, err := json.Marshal(e)
 	if err != nil {
 		return err
@@ -393,7 +469,7 @@ func (j *journal) record(ok []int, failed []journalFailLine, invalid []journalIn
 	if err := j.w.Flush(); err != nil {
 		return err
 	}
-	if now := j.now(); now.Sub(j.lastSync) >= journalSyncEvery {
+	if now := j.now(); sync || now.Sub(j.lastSync) >= journalSyncEvery {
 		j.lastSync = now
 		return j.f.Sync()
 	}

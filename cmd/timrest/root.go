@@ -113,11 +113,15 @@ func newRootCmd(a *app) *cobra.Command {
 	root := newGroupCmd("timrest", "Tencent Cloud IM server REST API tool",
 		`timrest works with the Tencent Cloud IM (Chat) server REST API.
 
-The API commands (friends, groups, call) take the global flags below, each with an
+The API commands (accounts, profiles, friends, blocklist, lists, groups, call)
+take the global flags below, each with an
 environment variable: --sdkappid ($TIM_SDKAPPID), --key ($TIM_SECRET_KEY),
 --admin ($TIM_ADMIN, default administrator), --region ($TIM_REGION, e.g. sgp)
-or --base-url ($TIM_BASE_URL), and --output json|table ($TIM_OUTPUT; table on
-a terminal, json otherwise). A flag wins over its variable.
+or --base-url ($TIM_BASE_URL), --output json|table ($TIM_OUTPUT; table on
+a terminal, json otherwise), and --limiter ($TIM_LIMITER):
+redis://[:password@]host:port/db or rediss://..., to share the app's call
+budget with the other processes that name the same Redis. A flag wins over
+its variable.
 
 Exit status: 0 on success, 1 when the command failed (for example an invalid
 UserSig, an error from the service, items that were not imported), 2 for a
@@ -135,7 +139,11 @@ variable, bad input file).`)
 	a.global.register(root.PersistentFlags())
 
 	root.AddCommand(
+		newAccountsCmd(a),
+		newProfilesCmd(a),
 		newFriendsCmd(a),
+		newBlocklistCmd(a),
+		newListsCmd(a),
 		newGroupsCmd(a),
 		newCallCmd(a),
 		newUserSigCmd(a),
