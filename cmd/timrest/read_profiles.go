@@ -65,8 +65,10 @@ func newProfileSink(tags []string) func(format string, w io.Writer) (*profileSin
 	}
 }
 
-// write writes a profile; it returns the tags it could not write in CSV
-// (a value that is neither a string nor an integer).
+// write writes a profile; it returns the tags it could not write in CSV:
+// a value that is neither a string nor an integer, or a string that
+// profiles set would read back otherwise (empty, or a custom tag's string
+// that reads as an integer).
 func (s *profileSink) write(id string, items []api.TagItem) ([]string, error) {
 	if s.enc != nil {
 		if items == nil {
@@ -85,7 +87,15 @@ func (s *profileSink) write(id string, items []api.TagItem) ([]string, error) {
 		}
 		switch v.Kind() {
 		case tag.KindString:
-			s.row[1+i], _ = v.AsString()
+			str, _ := v.AsString()
+			// A CSV cell has no type: profiles set reads an empty cell as
+			// no tag, and a custom tag's canonical integer as an integer,
+			// so such a string would come back changed.
+			if _, isInt := csvTagValue(str).AsInt(); str == "" || (isInt && strings.HasPrefix(t, "Tag_Profile_Custom_")) {
+				lost = append(lost, t)
+				continue
+			}
+			s.row[1+i] = str
 		case tag.KindInt:
 			n, _ := v.AsInt()
 			s.row[1+i] = strconv.FormatInt(n, 10)

@@ -29,13 +29,10 @@ func friendsKind(command, done string, batchMax int) *writeKind[*record] {
 		newReader: func(format string, r io.Reader, o readOptions) (rowReader[*record], error) {
 			return newRecordReader(format, r, o)
 		},
-		newFailures: func(format string, rr rowReader[*record], w io.Writer) (failureWriter[*record], error) {
-			var extras []string
-			if c, ok := rr.(*csvReader); ok {
-				extras = c.columns()
-			}
-			return newFailureWriter(format, extras, w)
-		},
+		// The optional columns of the input (RemarkTime, custom tags)
+		// are found through the readers that wrap the CSV reader (friends
+		// add, friends update), so that --failures keeps them.
+		newFailures: friendsFailuresOf,
 		rowKey: friendsRowKey,
 	}
 }

@@ -82,6 +82,8 @@ func friendsAddKind(addType *api.AddType, force *int32) *writeKind[*record] {
 // format that friend_add cannot carry whole.
 type addReader struct{ rowReader[*record] }
 
+func (a *addReader) columns() []string { return columnsOf(a.rowReader) }
+
 func (a *addReader) next() (*record, error) {
 	r, err := a.rowReader.next()
 	if err != nil {

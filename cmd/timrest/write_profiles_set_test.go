@@ -421,3 +421,30 @@ func TestProfilesSetWrongKey(t *testing.T) {
 		t.Errorf("%d portrait_set calls, want 1 and then 12: the record that met the UserSig error is sent again", n)
 	}
 }
+
+// TestProfilesGetCSVLeavesOutChangingValues: profiles get does not write
+// in CSV a value that profiles set would read back otherwise (a custom
+// tag's string "42", which reads as an integer; an empty string, which
+// reads as no tag): the account is reported incomplete (exit 1) and the
+// cell is left empty; JSON Lines keeps both.
+func TestProfilesGetCSVLeavesOutChangingValues(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, &emulator.Seed{Accounts: []emulator.Account{{UserID: "p1", Profile: []api.TagItem{
+		{Tag: "Tag_Profile_Custom_Hobby", Value: tag.String("42")},
+		{Tag: "Tag_Profile_IM_Nick", Value: tag.String("")},
+		{Tag: "Tag_Profile_Custom_Rank", Value: tag.Int(42)},
+	}}}})
+	args := []string{"profiles", "get", "--from", "p1", "--tags", "Tag_Profile_IM_Nick,Tag_Profile_Custom_Hobby,Tag_Profile_Custom_Rank"}
+	out := filepath.Join(e.dir, "p.csv")
+	r := e.cli().run(t, append(args, "--file", out, "-o", "json")...)
+	if r.Code != exitFailure || !strings.Contains(r.Stdout, "written without Tag_Profile_IM_Nick, Tag_Profile_Custom_Hobby") {
+		t.Errorf("CSV: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	if got, want := e.read(out), "UserID,Tag_Profile_IM_Nick,Tag_Profile_Custom_Hobby,Tag_Profile_Custom_Rank\np1,,,42\n"; got != want {
+		t.Errorf("CSV file:\n%s\nwant:\n%s", got, want)
+	}
+	r = e.cli().run(t, append(args, "--format", "jsonl")...)
+	if r.Code != exitOK || !strings.Contains(r.Stdout, `"Tag_Profile_Custom_Hobby":"42"`) || !strings.Contains(r.Stdout, `"Tag_Profile_IM_Nick":""`) {
+		t.Errorf("JSON Lines: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+}

@@ -314,3 +314,26 @@ func snapshotAccounts(e *emulator.Emulator) map[string]snapshotAccount {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestFriendsWriteFailuresKeepOptionalColumns: the --failures file of
+// every friends write command (friends add and update wrap the CSV reader)
+// repeats the input's optional columns, RemarkTime and custom tags, so
+// that a failed record is written back whole.
+func TestFriendsWriteFailuresKeepOptionalColumns(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, importSeed())
+	for _, cmd := range [][]string{{"friends", "import"}, {"friends", "add", "--force"}, {"friends", "update"}, {"friends", "delete"}} {
+		// nobody does not exist: the record fails and goes to --failures.
+		in := e.file(cmd[1]+".csv", "From_Account,To_Account,AddSource,Remark,RemarkTime\nfrank,nobody,AddSource_Type_Web,N,1700000000\n")
+		failures := filepath.Join(e.dir, cmd[1]+"-failed.csv")
+		r := e.cli().run(t, append(cmd, "--file", in, "--failures", failures, "-o", "json")...)
+		if r.Code != exitFailure {
+			t.Errorf("%v: exit %d\n%s%s", cmd, r.Code, r.Stdout, r.Stderr)
+			continue
+		}
+		header, _, _ := strings.Cut(e.read(failures), "\n")
+		if !strings.Contains(header, "RemarkTime") {
+			t.Errorf("%v: --failures header %q lacks the input's RemarkTime column", cmd, header)
+		}
+	}
+}
