@@ -33,7 +33,7 @@ func friendsKind(command, done string, batchMax int) *writeKind[*record] {
 		// are found through the readers that wrap the CSV reader (friends
 		// add, friends update), so that --failures keeps them.
 		newFailures: friendsFailuresOf,
-		rowKey: friendsRowKey,
+		rowKey:      friendsRowKey,
 	}
 }
 
