@@ -14,6 +14,8 @@ func readCommands(a *app, group string) []*cobra.Command {
 		return []*cobra.Command{newFriendsExportCmd(a), newFriendsVerifyCmd(a), newFriendsCheckCmd(a)}
 	case "blocklist":
 		return []*cobra.Command{newBlocklistExportCmd(a), newBlocklistCheckCmd(a)}
+	case "lists":
+		return []*cobra.Command{newListsExportCmd(a)}
 	}
 	return nil
 }

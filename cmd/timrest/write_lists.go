@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"slices"
 	"strconv"
@@ -70,6 +71,22 @@ type listsRows struct {
 	// The list of the last rows and how many rows in a row it has had.
 	from, name string
 	n          int
+	// ended holds the lists (by a hash of From_Account and GroupName)
+	// whose rows ended, with the line after their last row: a list's
+	// rows must be together, since a list sent in two parts would fail
+	// its second with 30001. 16 bytes or so per list of the file.
+	ended map[[2]uint64]int
+	seeds [2]maphash.Seed
+}
+
+// listKey is the hash of a list of an account.
+func (l *listsRows) listKey(from, name string) [2]uint64 {
+	if l.ended == nil {
+		l.ended = map[[2]uint64]int{}
+		l.seeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+	}
+	k := from + "\x00" + name
+	return [2]uint64{maphash.String(l.seeds[0], k), maphash.String(l.seeds[1], k)}
 }
 
 // check refuses r by line and field, or counts it in its list's run.
@@ -92,6 +109,12 @@ func (l *listsRows) check(r *listRecord) (*listRecord, error) {
 	if r.from == l.from && r.name == l.name {
 		l.n++
 	} else {
+		if l.from != "" {
+			l.ended[l.listKey(l.from, l.name)] = r.line
+		}
+		if at, ok := l.ended[l.listKey(r.from, r.name)]; ok {
+			return bad(fmt.Sprintf("GroupName %q: the rows of a list must be together in the file, and this list's rows ended before line %d (sent in two parts, the second would fail as \"list exists\"): move this row up to its list", r.name, at))
+		}
 		l.from, l.name, l.n = r.from, r.name, 1
 	}
 	if l.n > listMaxRows {
@@ -437,8 +460,10 @@ writes, are ignored. A list name has 1 to 30 bytes; a row with a bad value is
 refused by its line and field.
 
 The rows of one list must be together in the file (one after another): they
-go in one call. A list's rows that come apart may be sent in two calls, and
-the second fails as a whole with 30001. At most ` + strconv.Itoa(listMaxRows) + ` rows of one list in a
+go in one call. A row of a list whose rows ended earlier in the file is
+refused by its line (sent in a second call, it would fail as a whole with
+30001), whatever --buffer is; to tell, the command keeps about 16 bytes per
+list of the file. At most ` + strconv.Itoa(listMaxRows) + ` rows of one list in a
 row are read: the rows after are refused by their line.`
 
 // listsAddHelp is the help of "lists add".

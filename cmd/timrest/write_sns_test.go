@@ -483,3 +483,29 @@ func TestSNSWriteGoldens(t *testing.T) {
 		{"lists-delete", c, []string{"lists", "delete", "--file", lists}, exitOK},
 	})
 }
+
+// TestListsRowsMustBeTogether: a list whose rows come apart in the file
+// (another list's rows between) is refused from the row that comes back,
+// by line, whatever --buffer is: sent in two parts, the second part would
+// fail as "list exists" and its members would depend on the buffer.
+func TestListsRowsMustBeTogether(t *testing.T) {
+	t.Parallel()
+	in := "From_Account,GroupName,To_Account\n" +
+		"alice,team,bob\n" + // 2
+		"bob,mine,alice\n" + // 3
+		"alice,team,carol\n" + // 4: team came apart
+		"alice,solo,\n" // 5
+	for _, buffer := range []string{"1", "50000"} {
+		e := newE2E(t, importSeed())
+		r := e.cli().run(t, "lists", "add", "--file", e.file("lists.csv", in), "--buffer", buffer, "-o", "json")
+		sum := decodeReport(t, r)
+		checkAccounted(t, sum, 5)
+		if r.Code != exitUsage || sum.Imported != 3 || sum.Invalid != 1 || sum.Failed != 0 || sum.InvalidRecords[0].Line != 4 ||
+			!strings.Contains(sum.InvalidRecords[0].Error, "the rows of a list must be together in the file") {
+			t.Errorf("--buffer %s: exit %d: %+v", buffer, r.Code, sum)
+		}
+		if got := listMembers(e.emu, "alice")["team"]; !cmp.Equal(got, []string{"bob"}) {
+			t.Errorf("--buffer %s: team: %v", buffer, got)
+		}
+	}
+}
