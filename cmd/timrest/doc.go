@@ -1,15 +1,35 @@
 // Command timrest is a tool for the Tencent Cloud IM (Chat) server REST
-// API: it reads what an app holds and imports friend relations, through
-// the timrest client (so with its batching, retries and rate limits),
-// and it signs UserSigs and serves a local emulator.
+// API: it migrates a social graph into an app (accounts, profiles,
+// friends, friend lists, blocklists: resumable, verifiable, exportable),
+// reads what an app holds, through the timrest client (so with its
+// batching, retries and rate limits), and it signs UserSigs and serves a
+// local emulator.
 //
-// Usage:
+// Usage (every write command also takes [--format auto|csv|jsonl]
+// [--failures FILE] [--journal FILE] [--dry-run] [--concurrency auto|N]
+// [--buffer N] [--max-line-bytes N] [--multiline]; every export
+// [--file OUT] [--format csv|jsonl] [--failures FILE]):
 //
+//	timrest accounts import --file F
+//	timrest accounts check --file F | --accounts F
+//	timrest accounts delete --file F --yes
+//	timrest profiles set --file F
+//	timrest profiles get --accounts F | --from U [--tags T,...]
 //	timrest friends lists --from U [--list NAME]... [--with-friends]
 //	timrest friends get --from U --to A,B,... [--to-file F] [--tag TAG]...
-//	timrest friends import --file F [--from U] [--format auto|csv|jsonl] [--failures FILE] [--dry-run] [--concurrency N] [--buffer N]
-//	timrest friends add --file F [--from U] [--add-type both|single] [--force] [--failures FILE] [--journal FILE] [--dry-run]
-//	timrest accounts import --file F [--format auto|csv|jsonl] [--failures FILE] [--journal FILE] [--dry-run]
+//	timrest friends import --file F [--from U]
+//	timrest friends add --file F [--from U] [--add-type both|single] [--force]
+//	timrest friends update --file F [--from U]
+//	timrest friends delete --file F [--from U] [--both]
+//	timrest friends check --file F [--both]
+//	timrest friends export --from U | --accounts F
+//	timrest friends verify --file F [--failures FILE]
+//	timrest blocklist import --file F [--from U]
+//	timrest blocklist export --from U | --accounts F
+//	timrest blocklist check --file F
+//	timrest lists add --file F
+//	timrest lists delete --file F
+//	timrest lists export --from U | --accounts F [--empty-only]
 //	timrest groups ids [--type TYPE] [--page-size N]
 //	timrest call OPERATION [--body FILE|-] [--dry-run]
 //	timrest call [--list]

@@ -37,8 +37,9 @@ check whom an account blocks.`)
 
 // newListsCmd returns the "lists" group.
 func newListsCmd(a *app) *cobra.Command {
-	cmd := newGroupCmd("lists", "Add and delete friend lists",
-		`Add friend lists (with members) and delete them, in bulk.`)
+	cmd := newGroupCmd("lists", "Add, delete and export friend lists",
+		`Add friend lists (with members) and delete them, in bulk, and export them
+in the format lists add reads.`)
 	cmd.AddCommand(writeCommands(a, "lists")...)
 	cmd.AddCommand(readCommands(a, "lists")...)
 	return cmd
