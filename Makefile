@@ -29,11 +29,15 @@ vet: ## go vet
 # The Redis tests (redislimit, the CLI's --limiter, the four-process proof)
 # start their own redis-server from PATH on a free loopback port, with no
 # persistence, and stop it after; without it they fail (never skip).
-redis-server: ## install redis-server (Debian's package, with apt-get, as root) unless it is in PATH
+# Debian's package starts and enables a system redis-server on port 6379:
+# the tests do not use it, so it is stopped and disabled after the install
+# (systemd, else the init script; either may be missing, as in a container).
+redis-server: ## install redis-server (Debian's package, with apt-get, as root) unless it is in PATH; stop the service it starts
 	@command -v redis-server >/dev/null 2>&1 || { \
 		command -v apt-get >/dev/null 2>&1 || { echo "redis-server is not installed and there is no apt-get: install redis-server (7.x) so that it is in PATH" >&2; exit 1; }; \
 		test "$$(id -u)" -eq 0 || { echo "redis-server is not installed: run 'sudo make redis-server' (or 'sudo apt-get install redis-server'); the Redis tests need it" >&2; exit 1; }; \
-		DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server || exit 1; \
+		systemctl disable --now redis-server >/dev/null 2>&1 || service redis-server stop >/dev/null 2>&1 || true; \
 	}
 	@redis-server --version
 

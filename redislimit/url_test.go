@@ -12,21 +12,34 @@ import (
 	"github.com/timrest/timrest/redislimit"
 )
 
-// TestNewFromURLRefuses: URLs that are not redis:// or rediss://, or that
-// go-redis cannot use, are refused with a *URLError that repeats neither
-// the URL nor its password.
+// TestNewFromURLRefuses: URLs that are not redis://, rediss:// or
+// unix://, a database number that is not a whole number, or options that
+// go-redis cannot use, are refused with a *URLError that repeats no part
+// of the URL: not its password, user name or path.
 func TestNewFromURLRefuses(t *testing.T) {
 	t.Parallel()
 	const pw = "s3cret-Pa55word"
 	for _, u := range []string{
 		"http://:" + pw + "@127.0.0.1:6379/0",
-		"unix://:" + pw + "@/tmp/redis.sock",
+		"ftp://:" + pw + "@127.0.0.1/0",
+		"unix://:" + pw + "@host/tmp/redis.sock", // a host: not a socket's URL
+		"unix://:" + pw + "@",                    // no path
 		"127.0.0.1:6379",
 		"redis:" + pw,
 		"redis://:" + pw + "@127.0.0.1:notaport/0",   // url.Parse's error repeats the URL
 		"redis://:" + pw + "@127.0.0.1:99999/0",      // port out of range
 		"redis://:" + pw + "@127.0.0.1:6379/db" + pw, // go-redis's error repeats the path
 		"redis://:" + pw + "@127.0.0.1:6379/0/1",
+		"redis://127.0.0.1:6379/" + pw,             // the path is echoed by go-redis, password or not
+		"redis://" + pw + "@127.0.0.1:6379/x" + pw, // a user name alone is a secret too
+		"redis://127.0.0.1:6379/-1",                // go-redis takes -1 for database 0
+		"redis://127.0.0.1:6379/+1",
+		"redis://127.0.0.1:6379/1234567890",
+		"redis://127.0.0.1:6379/0?db=" + pw,
+		"redis://127.0.0.1:6379/1?db=1",
+		"redis://127.0.0.1:6379?db=-1",
+		"unix:///tmp/redis.sock?db=" + pw,
+		"redis://127.0.0.1:6379/0?pool_size=" + pw,
 		"redis://:" + pw + "@127.0.0.1:6379/0?dial_timeout=" + pw,
 		"redis://:" + pw + "@127.0.0.1:6379/0?" + pw + "=1",
 		"redis://:" + pw + "@127.0.0.1:6379/0?strict=maybe",
@@ -47,10 +60,10 @@ func TestNewFromURLRefuses(t *testing.T) {
 		if !errors.As(err, &ue) {
 			t.Errorf("NewFromURL(%q): %v, want a *URLError", u, err)
 		}
-		if (strings.HasPrefix(u, "http:") || strings.HasPrefix(u, "unix:")) && !strings.Contains(err.Error(), "want a redis:// or rediss:// URL") {
+		if (strings.HasPrefix(u, "http:") || strings.HasPrefix(u, "ftp:")) && !strings.Contains(err.Error(), "want a redis://, rediss:// or unix:// URL") {
 			t.Errorf("NewFromURL(%q): %v, want it to say the schemes it takes", u, err)
 		}
-		if strings.Contains(err.Error(), pw) || strings.Contains(err.Error(), "%2D") || (u != "" && strings.Contains(err.Error(), u)) {
+		if strings.Contains(err.Error(), pw) || strings.Contains(err.Error(), "%2D") || strings.Contains(err.Error(), "s3cret") || (u != "" && strings.Contains(err.Error(), u)) {
 			t.Errorf("NewFromURL(%q): the error repeats the URL or its password: %v", u, err)
 		}
 	}
@@ -118,5 +131,43 @@ func TestNewFromURLOptions(t *testing.T) {
 	defer tl.Close()
 	if err := tl.Wait(ctx, "GetFriends"); err == nil {
 		t.Error("rediss:// to a plain Redis: want an error (TLS)")
+	}
+}
+
+// TestNewFromURLKnownOption: a bad value of a go-redis option names the
+// option (a fixed name), not the value.
+func TestNewFromURLKnownOption(t *testing.T) {
+	t.Parallel()
+	_, err := redislimit.NewFromURL("redis://127.0.0.1:6379/0?dial_timeout=x"+"SECRETISH", 1400000000)
+	if err == nil || !strings.Contains(err.Error(), "dial_timeout") || strings.Contains(err.Error(), "SECRETISH") {
+		t.Errorf("dial_timeout=xSECRETISH: %v, want an error naming dial_timeout and not its value", err)
+	}
+	_, err = redislimit.NewFromURL("redis://127.0.0.1:6379/0?SECRETISH=1", 1400000000)
+	if err == nil || strings.Contains(err.Error(), "SECRETISH") {
+		t.Errorf("an unknown option: %v, want an error that does not name it", err)
+	}
+}
+
+// TestNewFromURLUnix: a unix:// URL reaches Redis on its socket, in the
+// database of its db parameter.
+func TestNewFromURLUnix(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	app := newApp()
+	l, err := redislimit.NewFromURL("unix://"+shared.Socket+"?db=1&strict=true", app, redislimit.WithLogger(quiet))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if err := l.Check(ctx); err != nil {
+		t.Fatalf("Check over the Unix socket: %v", err)
+	}
+	if err := l.Wait(ctx, "GetFriends"); err != nil {
+		t.Fatalf("Wait over the Unix socket: %v", err)
+	}
+	db1 := redis.NewClient(&redis.Options{Addr: shared.Addr, DB: 1})
+	defer db1.Close()
+	if n, err := db1.Exists(ctx, redislimit.Key(app, "GetFriends")).Result(); err != nil || n != 1 {
+		t.Errorf("EXISTS in database 1: %v, %v; want 1", n, err)
 	}
 }

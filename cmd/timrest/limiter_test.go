@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,15 +18,19 @@ import (
 const limiterPassword = "R3dis-Passw0rd"
 
 // TestLimiterFlagRefused: a --limiter or $TIM_LIMITER that is not a usable
-// redis:// or rediss:// URL is a usage error naming both, and repeats
-// neither the URL nor its password.
+// redis://, rediss:// or unix:// URL is a usage error naming both, and
+// repeats no part of the URL (password, user name, path).
 func TestLimiterFlagRefused(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, emulator.SampleSeed())
 	for _, u := range []string{
 		"http://:" + limiterPassword + "@127.0.0.1:6379/0",
-		"unix://:" + limiterPassword + "@/tmp/redis.sock",
+		"ftp://:" + limiterPassword + "@127.0.0.1/0",
+		"unix://:" + limiterPassword + "@host/tmp/redis.sock",
 		"127.0.0.1:6379",
+		"redis://127.0.0.1:6379/-1",
+		"redis://127.0.0.1:6379/" + limiterPassword,
+		"redis://" + limiterPassword + "@127.0.0.1:6379/x" + limiterPassword,
 		"redis://:" + limiterPassword + "@127.0.0.1:port/0",
 		"redis://:" + limiterPassword + "@127.0.0.1:6379/x" + limiterPassword,
 		"redis://:" + limiterPassword + "@127.0.0.1:6379/0?fallback=7",
@@ -112,5 +117,52 @@ func TestLimiterFlag(t *testing.T) {
 	}
 	if strings.Contains(r.Stderr+r.Stdout, limiterPassword) {
 		t.Errorf("Redis down: the output holds the password: %q", r.Stderr)
+	}
+}
+
+// TestLimiterFlagConfigErrors: a Redis that refuses the URL for a reason
+// that does not pass by itself (a wrong or missing password, a database
+// out of range, a user without the scripting commands) is a usage error
+// at start, naming --limiter and the cause, without the password or user
+// name; the command does not run on a permanent fallback.
+func TestLimiterFlagConfigErrors(t *testing.T) {
+	t.Parallel()
+	srv, err := redistest.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ctx := context.Background()
+	admin := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer admin.Close()
+	const user = "Limiter-User-Name"
+	if err := admin.Do(ctx, "ACL", "SETUSER", user, "on", ">"+limiterPassword, "~*", "+@all", "-evalsha", "-eval").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.ConfigSet(ctx, "requirepass", limiterPassword).Err(); err != nil {
+		t.Fatal(err)
+	}
+	e := newE2E(t, emulator.SampleSeed())
+	for _, c := range []struct{ url, cause string }{
+		{"redis://:Wrong-" + limiterPassword + "@" + srv.Addr + "/0", "WRONGPASS"},
+		{"redis://" + srv.Addr + "/0", "NOAUTH"},
+		{"redis://:" + limiterPassword + "@" + srv.Addr + "/" + strconv.Itoa(redistest.Databases), "database number is out of range"},
+		{"redis://" + user + ":" + limiterPassword + "@" + srv.Addr + "/0", "NOPERM"},
+	} {
+		r := e.cli().run(t, "friends", "lists", "--from", "alice", "--limiter", c.url)
+		if r.Code != exitUsage {
+			t.Errorf("%s: exit %d, want %d; stderr %q", c.cause, r.Code, exitUsage, r.Stderr)
+		}
+		if !strings.Contains(r.Stderr, "--limiter / "+envLimiter) || !strings.Contains(r.Stderr, c.cause) {
+			t.Errorf("%s: stderr %q, want it to name --limiter / %s and the cause", c.cause, r.Stderr, envLimiter)
+		}
+		if strings.Contains(r.Stderr+r.Stdout, limiterPassword) || strings.Contains(r.Stderr, user) {
+			t.Errorf("%s: the output holds the password or user name: %q", c.cause, r.Stderr)
+		}
+	}
+	// The right password: the command runs.
+	r := e.cli().run(t, "friends", "lists", "--from", "alice", "--limiter", "redis://:"+limiterPassword+"@"+srv.Addr+"/0")
+	if r.Code != exitOK || r.Stderr != "" {
+		t.Errorf("the right password: exit %d, stderr %q; want 0 and nothing", r.Code, r.Stderr)
 	}
 }

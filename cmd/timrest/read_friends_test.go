@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -308,5 +309,153 @@ func TestExportUnreadableAccountListWritesNoFile(t *testing.T) {
 		if _, err := os.Stat(out); !os.IsNotExist(err) {
 			t.Errorf("%v: --file %s exists after a failed account list (err %v)", args, out, err)
 		}
+	}
+}
+
+// verifyCounts decodes the JSON summary of "friends verify" and checks
+// that every record is counted once.
+func verifyCounts(t *testing.T, r result) verifyReport {
+	t.Helper()
+	var sum verifyReport
+	if err := json.Unmarshal([]byte(r.Stdout), &sum); err != nil {
+		t.Fatalf("summary: %v\n%s", err, r.Stdout)
+	}
+	if n := sum.OK + sum.Missing + sum.Differ + sum.Errors + sum.Invalid + sum.Superseded; n != sum.Records {
+		t.Errorf("the counts add up to %d, not the %d records: %+v", n, sum.Records, sum)
+	}
+	return sum
+}
+
+// failureRows returns the data rows of a CSV --failures file.
+func failureRows(t *testing.T, e *e2e, path string) []string {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(e.read(path)), "\n")
+	if len(lines) == 0 || !strings.HasPrefix(lines[0], "From_Account,To_Account,") {
+		t.Fatalf("--failures %s has no header:\n%s", path, e.read(path))
+	}
+	return lines[1:]
+}
+
+// TestFriendsVerifySupersededAcrossBlocks: a relation set twice, the lines
+// in different --buffer blocks, is in the service with the later line's
+// values after an import; verify finds nothing to report (the earlier
+// line is superseded), exits 0 and writes no --failures row, whatever
+// --buffer, the format and the input (a file or stdin). Importing a
+// --failures row of the earlier line would put the old values back.
+func TestFriendsVerifySupersededAcrossBlocks(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, accountsOnly(graphSeed()))
+	csvText := "From_Account,To_Account,AddSource,Remark,GroupName,AddWording,AddTime\n" +
+		"dan,ben,AddSource_Type_Web,old,,,\ndan,cat,AddSource_Type_Web,x,,,\ndan,ben,AddSource_Type_Web,new,,,\n"
+	file := e.file("vb.csv", csvText)
+	if r := e.cli().run(t, "friends", "import", "--file", file); r.Code != exitOK {
+		t.Fatalf("import: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+	jsonlText := `{"From_Account":"dan","To_Account":"ben","AddSource":"AddSource_Type_Web","Remark":"old"}` + "\n" +
+		`{"From_Account":"dan","To_Account":"cat","AddSource":"AddSource_Type_Web","Remark":"x"}` + "\n" +
+		`{"From_Account":"dan","To_Account":"ben","AddSource":"AddSource_Type_Web","Remark":"new"}` + "\n"
+	jsonlFile := e.file("vb.jsonl", jsonlText)
+	// A file beyond the default --buffer: the two lines of dan -> ben are
+	// 5001 records apart.
+	big := strings.Builder{}
+	big.WriteString("From_Account,To_Account,AddSource,Remark\ndan,ben,AddSource_Type_Web,old\n")
+	for range defaultVerifyBuffer {
+		big.WriteString("dan,cat,AddSource_Type_Web,x\n")
+	}
+	big.WriteString("dan,ben,AddSource_Type_Web,new\n")
+	bigFile := e.file("big.csv", big.String())
+	for i, tc := range []struct {
+		stdin string
+		args  []string
+		jsonl bool
+		ok    int
+	}{
+		{"", []string{"--file", file, "--buffer", "2"}, false, 2},
+		{"", []string{"--file", file, "--buffer", "1"}, false, 2},
+		{"", []string{"--file", file}, false, 2},
+		{"", []string{"--file", jsonlFile, "--buffer", "1"}, true, 2},
+		{csvText, []string{"--file", "-", "--format", "csv", "--buffer", "1"}, false, 2},
+		// dan -> cat is the last of its block in both blocks: ok twice.
+		{"", []string{"--file", bigFile}, false, 3},
+	} {
+		failures := filepath.Join(e.dir, fmt.Sprintf("failures%d", i))
+		c := e.cli()
+		c.stdin = tc.stdin
+		r := c.run(t, append(append([]string{"friends", "verify"}, tc.args...), "--failures", failures)...)
+		if r.Code != exitOK {
+			t.Errorf("%v: exit %d, want 0\n%s%s", tc.args, r.Code, r.Stdout, r.Stderr)
+		}
+		sum := verifyCounts(t, r)
+		if sum.OK != tc.ok || sum.Superseded != sum.Records-tc.ok || len(sum.Differences) != 0 || !sum.Complete {
+			t.Errorf("%v: summary %+v, want %d ok and the rest superseded", tc.args, sum, tc.ok)
+		}
+		if tc.jsonl {
+			if got := e.read(failures); got != "" {
+				t.Errorf("%v: --failures %q, want it empty", tc.args, got)
+			}
+		} else if rows := failureRows(t, e, failures); len(rows) != 0 {
+			t.Errorf("%v: --failures rows %q, want none", tc.args, rows)
+		}
+	}
+	if got := e.emu.Friends("dan"); len(got) != 2 || got[0].ToAccount != "ben" || got[0].Remark != "new" {
+		t.Errorf("friends of dan: %+v, want ben with the remark new", got)
+	}
+}
+
+// TestFriendsVerifyLaterLineReported: when the last line of a relation is
+// not ok, it alone is reported and written to --failures, the earlier
+// line (in another --buffer block) counting as superseded: whether the
+// relation differs (the service holds other values than both lines) or
+// is missing. Importing --failures then brings the service to the file's
+// last values, and verify is clean.
+func TestFriendsVerifyLaterLineReported(t *testing.T) {
+	t.Parallel()
+	str := func(s string) *string { return &s }
+	i64 := func(n int64) *int64 { return &n }
+	text := "From_Account,To_Account,AddSource,Remark,AddTime\n" +
+		"dan,ben,AddSource_Type_Web,old,1600000000\ndan,cat,AddSource_Type_Web,x,\ndan,ben,AddSource_Type_Web,new,1600000001\n"
+	for _, tc := range []struct {
+		name    string
+		service []api.AddFriendItem // dan's friends
+		golden  string
+		differ  int
+		missing int
+	}{
+		{"differs", []api.AddFriendItem{
+			{ToAccount: "ben", AddSource: "AddSource_Type_Web", Remark: str("other"), AddTime: i64(1500000000)},
+			{ToAccount: "cat", AddSource: "AddSource_Type_Web", Remark: str("x")},
+		}, "friends-verify-superseded-differs", 1, 0},
+		{"missing", []api.AddFriendItem{
+			{ToAccount: "cat", AddSource: "AddSource_Type_Web", Remark: str("x")},
+		}, "friends-verify-superseded-missing", 0, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			seed := accountsOnly(graphSeed())
+			seed.Friends = map[string][]api.AddFriendItem{"dan": tc.service}
+			e := newE2E(t, seed)
+			file := e.file("vb.csv", text)
+			failures := filepath.Join(e.dir, "failures.csv")
+			r := e.golden(t, tc.golden, e.cli(), exitFailure, "friends", "verify", "--file", file, "--buffer", "2", "--failures", failures)
+			sum := verifyCounts(t, r)
+			if sum.OK != 1 || sum.Superseded != 1 || sum.Differ != tc.differ || sum.Missing != tc.missing ||
+				len(sum.Differences) != 1 || sum.Differences[0].Line != 4 {
+				t.Errorf("summary %+v, want line 4 alone reported and line 2 superseded", sum)
+			}
+			checkGolden(t, tc.golden+"-failures", e.read(failures))
+			rows := failureRows(t, e, failures)
+			if len(rows) != 1 || !strings.HasPrefix(rows[0], "dan,ben,AddSource_Type_Web,new,") {
+				t.Fatalf("--failures rows %q, want the line of the remark new alone", rows)
+			}
+			if r := e.cli().run(t, "friends", "import", "--file", failures); r.Code != exitOK {
+				t.Fatalf("import of the failures: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+			}
+			if r := e.cli().run(t, "friends", "verify", "--file", file, "--buffer", "2"); r.Code != exitOK {
+				t.Errorf("verify after importing the failures: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+			}
+			if got := e.emu.Friends("dan"); len(got) != 2 || got[0].ToAccount != "ben" || got[0].Remark != "new" || got[0].AddTime != 1600000001 {
+				t.Errorf("friends of dan: %+v, want ben with the remark new", got)
+			}
+		})
 	}
 }

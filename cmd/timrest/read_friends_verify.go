@@ -3,10 +3,13 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 
@@ -30,7 +33,7 @@ const (
 	vfDiffer     = "differ"     // the relation exists with other fields
 	vfError      = "error"      // the service did not answer for it
 	vfInvalid    = "invalid"    // the line cannot be read, or breaks the client's rules
-	vfSuperseded = "superseded" // a later line of the same relation is checked instead
+	vfSuperseded = "superseded" // a later line of the file sets the same relation
 )
 
 // fieldDiff is one field of a record that the service holds otherwise.
@@ -84,6 +87,17 @@ type verifyEntry struct {
 }
 
 // verifier checks the records of a friends file against the service.
+//
+// A line found missing, differing or not checked is a candidate: a later
+// line of the same relation, in a later block, supersedes it (an import
+// of the file leaves the later line's values), so it must not be reported
+// nor written to --failures, whose import would put the earlier values
+// back. The candidates are therefore spooled to a temporary file, with
+// their summary entry and their --failures row, and only a key of their
+// relation and their line stay in memory; when the file has been read,
+// the spool is read back without the superseded lines (finish). Memory
+// is bounded by --buffer and by the number of candidates, not by the
+// file.
 type verifier struct {
 	a        *app
 	c        *timrest.Client
@@ -93,6 +107,37 @@ type verifier struct {
 	failures *verifyFailures
 	progress *progress
 	stopErr  error
+
+	cands  map[relationKey]int // the relation of a candidate no later line supersedes (yet) → its line
+	spool  *os.File            // the candidates, as verifyCandidate JSON Lines
+	spoolW *bufio.Writer
+	spoolE *json.Encoder
+}
+
+// relationKey identifies a relation From_Account -> To_Account: the first
+// 128 bits of its SHA-256 (a collision is out of reach for any file).
+type relationKey [16]byte
+
+// keyOf returns the key of the relation from -> to.
+func keyOf(from, to string) relationKey {
+	h := sha256.New()
+	var n [binary.MaxVarintLen64]byte
+	h.Write(n[:binary.PutUvarint(n[:], uint64(len(from)))]) // from and to cannot run into each other
+	h.Write([]byte(from))
+	h.Write([]byte(to))
+	var k relationKey
+	copy(k[:], h.Sum(nil))
+	return k
+}
+
+// verifyCandidate is a line that is not ok, as the spool holds it until
+// the end of the file tells whether a later line supersedes it.
+type verifyCandidate struct {
+	Line   verifyLine      `json:"v"`
+	Friend *exportedFriend `json:"f,omitempty"`   // the record, when it could be read
+	Raw    []byte          `json:"raw,omitempty"` // the text of a line that could not
+	Msg    string          `json:"m"`             // the Error of its --failures row
+	Final  bool            `json:"x,omitempty"`   // invalid before the checks: never superseded
 }
 
 // newFriendsVerifyCmd returns "friends verify".
@@ -114,12 +159,16 @@ line (friend_get_list). Only the fields a line gives are compared (an absent
 field is one the import does not set): AddSource, Remark, RemarkTime,
 GroupName (as a set of list names), AddWording, AddTime and each custom tag
 (value and type). The records are checked --buffer at a time, in requests of
-up to 1000 (friend_check) and 100 (friend_get_list) accounts: memory is
-bounded by --buffer, not by the file.
+up to 1000 (friend_check) and 100 (friend_get_list) accounts.
 
-When a relation appears more than once within --buffer records, only its
-last line is compared (the import's last record wins); the earlier ones count
-as superseded.
+When a relation appears more than once in the file, its last line is the
+one that counts (the import's last record wins): an earlier line is neither
+listed nor written to --failures, wherever it is in the file, and counts as
+superseded (or as ok, when it is in another --buffer block and the service
+holds what it says). The lines that are not ok wait in a temporary file until
+the end of the input tells whether a later line supersedes them: memory is
+bounded by --buffer and by their number (a key of the relation and the line
+each), not by the file.
 
 Output: a summary on stdout (json or table): lines, records, ok, missing,
 differ, errors (the service did not answer for the line), invalid, and the
@@ -191,6 +240,7 @@ input (a bad header, or an invalid line).`,
 				}
 				defer v.failures.abort()
 			}
+			defer v.closeSpool()
 			if a.terminal(a.stderr) {
 				v.progress = newProgress(a.stderr, -1, "verifying")
 			}
@@ -198,8 +248,8 @@ input (a bad header, or an invalid line).`,
 			readErr := v.run(cmd.Context(), rr)
 			v.progress.finish(readErr == nil && v.stopErr == nil)
 			sum.Lines, sum.SkippedLines = rr.lineCounts()
-			var writeErr error
-			if v.failures != nil && !sum.Interrupted {
+			writeErr := v.finish()
+			if writeErr == nil && v.failures != nil && !sum.Interrupted {
 				writeErr = v.failures.commit()
 			}
 			sum.Seconds = float64(int64(a.now().Sub(began).Seconds()*1000)) / 1000
@@ -265,6 +315,7 @@ func (v *verifier) run(ctx context.Context, rr recordReader) error {
 	var buf []*verifyEntry
 	flush := func() error {
 		v.check(ctx, buf)
+		v.supersede(buf)
 		for _, e := range buf {
 			if err := v.account(e); err != nil {
 				return err
@@ -304,7 +355,23 @@ func (v *verifier) run(ctx context.Context, rr recordReader) error {
 	return flush()
 }
 
-// account counts the outcome of e, lists it and writes it to --failures.
+// supersede drops the candidates of earlier blocks whose relation a line
+// of buf sets. A line that could not be read or is invalid before the
+// checks sets nothing (the import refuses it), and is never superseded.
+func (v *verifier) supersede(buf []*verifyEntry) {
+	if len(v.cands) == 0 {
+		return
+	}
+	for _, e := range buf {
+		if e.rerr != nil {
+			continue
+		}
+		delete(v.cands, keyOf(e.rec.from, e.rec.item.ToAccount))
+	}
+}
+
+// account counts the outcome of e when it is ok or superseded, and
+// otherwise spools it as a candidate (see verifier).
 func (v *verifier) account(e *verifyEntry) error {
 	s := v.sum
 	switch e.status {
@@ -314,37 +381,104 @@ func (v *verifier) account(e *verifyEntry) error {
 	case vfSuperseded:
 		s.Superseded++
 		return nil
-	case vfMissing:
-		s.Missing++
-	case vfDiffer:
-		s.Differ++
-	case vfInvalid:
-		s.Invalid++
+	case vfMissing, vfDiffer, vfInvalid:
 	default:
 		e.status = vfError
-		s.Errors++
 	}
-	vl := verifyLine{Status: e.status, Fields: e.fields, ResultCode: e.code, Error: v.a.scrub(e.msg)}
+	c := verifyCandidate{Line: verifyLine{Status: e.status, Fields: e.fields, ResultCode: e.code, Error: v.a.scrub(e.msg)}}
 	if e.rec != nil {
-		vl.Line, vl.From, vl.To = e.rec.line, e.rec.from, e.rec.item.ToAccount
+		c.Line.Line, c.Line.From, c.Line.To = e.rec.line, e.rec.from, e.rec.item.ToAccount
+		f := friendOfRecord(e.rec)
+		c.Friend = &f
 	} else {
-		vl.Line = e.rerr.line
+		c.Line.Line = e.rerr.line
+		c.Raw = e.rerr.raw
 	}
-	if len(s.Differences) < v.show {
-		s.Differences = append(s.Differences, vl)
-	} else {
-		s.DifferencesMore++
+	c.Final = e.rerr != nil
+	c.Msg = c.Line.Error
+	if e.status == vfDiffer {
+		c.Msg = "differs: " + diffText(e.fields)
+	} else if e.status == vfMissing {
+		c.Msg = "missing: " + c.Msg
 	}
-	if v.failures == nil {
+	if v.spool == nil {
+		f, err := os.CreateTemp("", "timrest-verify-*.jsonl")
+		if err != nil {
+			return fmt.Errorf("cannot create a temporary file for the lines that are not ok: %w", err)
+		}
+		v.spool, v.spoolW = f, bufio.NewWriterSize(f, 64<<10)
+		v.spoolE = json.NewEncoder(v.spoolW)
+		v.spoolE.SetEscapeHTML(false)
+		v.cands = map[relationKey]int{}
+	}
+	if err := v.spoolE.Encode(&c); err != nil {
+		return fmt.Errorf("cannot write the temporary file of the lines that are not ok: %w", err)
+	}
+	if e.rerr == nil {
+		v.cands[keyOf(e.rec.from, e.rec.item.ToAccount)] = c.Line.Line
+	}
+	return nil
+}
+
+// finish reads the spooled candidates back in the order of the file:
+// those a later line superseded (their relation's key no longer leads to
+// their line) count as superseded; the others are counted, listed (the
+// first --show) and written to --failures.
+func (v *verifier) finish() error {
+	if v.spool == nil {
 		return nil
 	}
-	msg := vl.Error
-	if e.status == vfDiffer {
-		msg = "differs: " + diffText(e.fields)
-	} else if e.status == vfMissing {
-		msg = "missing: " + msg
+	s := v.sum
+	if err := v.spoolW.Flush(); err != nil {
+		return fmt.Errorf("cannot write the temporary file of the lines that are not ok: %w", err)
 	}
-	return v.failures.write(e, msg)
+	if _, err := v.spool.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("cannot read the temporary file of the lines that are not ok: %w", err)
+	}
+	dec := json.NewDecoder(bufio.NewReaderSize(v.spool, 64<<10))
+	dec.UseNumber() // the values of the fields come back as they were written
+	for {
+		var c verifyCandidate
+		if err := dec.Decode(&c); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return fmt.Errorf("cannot read the temporary file of the lines that are not ok: %w", err)
+		}
+		if !c.Final && v.cands[keyOf(c.Line.From, c.Line.To)] != c.Line.Line {
+			s.Superseded++ // a later line of its relation came after its check
+			continue
+		}
+		switch c.Line.Status {
+		case vfMissing:
+			s.Missing++
+		case vfDiffer:
+			s.Differ++
+		case vfInvalid:
+			s.Invalid++
+		default:
+			s.Errors++
+		}
+		if len(s.Differences) < v.show {
+			s.Differences = append(s.Differences, c.Line)
+		} else {
+			s.DifferencesMore++
+		}
+		if v.failures != nil {
+			if err := v.failures.write(&c); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// closeSpool removes the temporary file of the candidates.
+func (v *verifier) closeSpool() {
+	if v.spool != nil {
+		v.spool.Close()
+		os.Remove(v.spool.Name())
+		v.spool = nil
+	}
 }
 
 // diffText describes field differences in one line.
@@ -686,32 +820,25 @@ func friendOfRecord(rec *record) exportedFriend {
 		RemarkTime: it.RemarkTime, GroupName: it.GroupName, AddWording: it.AddWording, AddTime: it.AddTime, CustomItem: it.CustomItem}
 }
 
-func (f *verifyFailures) write(e *verifyEntry, msg string) error {
-	line := 0
-	if e.rec != nil {
-		line = e.rec.line
-	} else {
-		line = e.rerr.line
-	}
+// write writes the row of the candidate c.
+func (f *verifyFailures) write(c *verifyCandidate) error {
+	line, code, msg := c.Line.Line, c.Line.ResultCode, c.Msg
 	if f.enc != nil {
-		if e.rec == nil {
-			if len(e.rerr.raw) > 0 { // the line as it was
-				f.w.Write(e.rerr.raw)
+		if c.Friend == nil {
+			if len(c.Raw) > 0 { // the line as it was
+				f.w.Write(c.Raw)
 				return f.w.WriteByte('\n')
 			}
 			return f.enc.Encode(friendRowInfo{Line: line, Error: msg})
 		}
-		return f.enc.Encode(jsonlFailureRow{friendOfRecord(e.rec), line, e.code, msg})
+		return f.enc.Encode(jsonlFailureRow{*c.Friend, line, code, msg})
 	}
-	info := &friendRowInfo{Line: line, ResultCode: e.code, Error: msg}
-	if e.rec == nil {
-		if e.rerr != nil {
-			info.Input = string(e.rerr.raw)
-		}
+	info := &friendRowInfo{Line: line, ResultCode: code, Error: msg}
+	if c.Friend == nil {
+		info.Input = string(c.Raw)
 		return f.csv.writeInfo(&exportedFriend{}, info)
 	}
-	ef := friendOfRecord(e.rec)
-	return f.csv.writeInfo(&ef, info)
+	return f.csv.writeInfo(c.Friend, info)
 }
 
 func (f *verifyFailures) commit() error {

@@ -17,6 +17,8 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -25,6 +27,9 @@ import (
 // Install is the command that installs redis-server for the tests.
 const Install = "make redis-server"
 
+// Databases is the number of databases of a Server: 0 to Databases-1.
+const Databases = 4
+
 // startTimeout bounds the wait for a started server to answer PING.
 const startTimeout = 10 * time.Second
 
@@ -32,6 +37,8 @@ const startTimeout = 10 * time.Second
 type Server struct {
 	// Addr is the server's host:port on 127.0.0.1.
 	Addr string
+	// Socket is the path of the server's Unix socket (mode 0700).
+	Socket string
 
 	path string // redis-server
 	dir  string
@@ -52,7 +59,7 @@ func Start() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{path: path, dir: dir}
+	s := &Server{path: path, dir: dir, Socket: filepath.Join(dir, "redis.sock")}
 	// The free port is found by listening on port 0 and closing: another
 	// process may take it before redis-server does, so try a few.
 	for range 5 {
@@ -86,7 +93,8 @@ func (s *Server) Restart() error {
 	cmd := exec.Command(s.path,
 		"--bind", "127.0.0.1", "--port", port, "--protected-mode", "yes",
 		"--save", "", "--appendonly", "no", "--dir", s.dir,
-		"--daemonize", "no", "--loglevel", "warning", "--databases", "4")
+		"--unixsocket", s.Socket, "--unixsocketperm", "700",
+		"--daemonize", "no", "--loglevel", "warning", "--databases", strconv.Itoa(Databases))
 	out := &bytes.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
