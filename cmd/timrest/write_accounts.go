@@ -98,8 +98,7 @@ func (j *accountsJSONL) next() (*accountRecord, error) {
 
 // accountsFailures writes --failures in the accounts format.
 type accountsFailures struct {
-	csv   *csvRows // nil for JSON Lines
-	jsonl *jsonlRows
+	kindFailureRows
 }
 
 func (f *accountsFailures) write(r *accountRecord, code int, msg string) error {
@@ -114,20 +113,6 @@ func (f *accountsFailures) write(r *accountRecord, code int, msg string) error {
 		ResultCode int     `json:"ResultCode"`
 		Error      string  `json:"Error"`
 	}{r.item.UserID, r.item.Nick, r.item.FaceURL, r.line, code, msg})
-}
-
-func (f *accountsFailures) writeRaw(e *recordError) error {
-	if f.csv != nil {
-		return f.csv.writeRaw(e)
-	}
-	return f.jsonl.writeRaw(e)
-}
-
-func (f *accountsFailures) flush() error {
-	if f.csv != nil {
-		return f.csv.flush()
-	}
-	return f.jsonl.flush()
 }
 
 // userIDRowKey returns the supersedeKey of a row of the accounts format
@@ -188,10 +173,10 @@ func accountsImportKind() *writeKind[*accountRecord] {
 		newFailures: func(format string, _ rowReader[*accountRecord], w io.Writer) (failureWriter[*accountRecord], error) {
 			if format == formatJSONL {
 				rows := newJSONLRows(w)
-				return &accountsFailures{jsonl: &rows}, nil
+				return &accountsFailures{kindFailureRows: kindFailureRows{jsonl: &rows}}, nil
 			}
 			rows, err := newCSVRows(w, accountsSchema.columns)
-			return &accountsFailures{csv: &rows}, err
+			return &accountsFailures{kindFailureRows: kindFailureRows{csv: &rows}}, err
 		},
 		rowKey: userIDRowKey,
 	}

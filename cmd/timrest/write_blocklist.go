@@ -117,8 +117,7 @@ func (j *blocklistJSONL) next() (*blockRecord, error) {
 
 // pairFailures writes --failures in the blocklist format.
 type pairFailures struct {
-	csv   *csvRows // nil for JSON Lines
-	jsonl *jsonlRows
+	kindFailureRows
 }
 
 func (f *pairFailures) write(r *blockRecord, code int, msg string) error {
@@ -132,20 +131,6 @@ func (f *pairFailures) write(r *blockRecord, code int, msg string) error {
 		ResultCode  int    `json:"ResultCode"`
 		Error       string `json:"Error"`
 	}{r.from, r.to, r.line, code, msg})
-}
-
-func (f *pairFailures) writeRaw(e *recordError) error {
-	if f.csv != nil {
-		return f.csv.writeRaw(e)
-	}
-	return f.jsonl.writeRaw(e)
-}
-
-func (f *pairFailures) flush() error {
-	if f.csv != nil {
-		return f.csv.flush()
-	}
-	return f.jsonl.flush()
 }
 
 // blocklistImportKind is "blocklist import": v4/sns/black_list_add,
@@ -189,10 +174,10 @@ func blocklistImportKind() *writeKind[*blockRecord] {
 		newFailures: func(format string, _ rowReader[*blockRecord], w io.Writer) (failureWriter[*blockRecord], error) {
 			if format == formatJSONL {
 				rows := newJSONLRows(w)
-				return &pairFailures{jsonl: &rows}, nil
+				return &pairFailures{kindFailureRows: kindFailureRows{jsonl: &rows}}, nil
 			}
 			rows, err := newCSVRows(w, blocklistSchema.columns)
-			return &pairFailures{csv: &rows}, err
+			return &pairFailures{kindFailureRows: kindFailureRows{csv: &rows}}, err
 		},
 		rowKey: friendsRowKey, // From_Account, To_Account first
 	}

@@ -145,3 +145,25 @@ type idField struct {
 	// Always: listed even when empty (else left out when empty).
 	Always bool
 }
+
+// kindFailureRows is the output of a kind's --failures writer: CSV rows or
+// JSON Lines; a kind's writer embeds it and adds write, which lays out
+// its record.
+type kindFailureRows struct {
+	csv   *csvRows // nil for JSON Lines
+	jsonl *jsonlRows
+}
+
+func (f *kindFailureRows) writeRaw(e *recordError) error {
+	if f.csv != nil {
+		return f.csv.writeRaw(e)
+	}
+	return f.jsonl.writeRaw(e)
+}
+
+func (f *kindFailureRows) flush() error {
+	if f.csv != nil {
+		return f.csv.flush()
+	}
+	return f.jsonl.flush()
+}

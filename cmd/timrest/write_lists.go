@@ -175,8 +175,7 @@ func (j *listsJSONL) next() (*listRecord, error) {
 
 // listsFailures writes --failures in the lists format.
 type listsFailures struct {
-	csv   *csvRows // nil for JSON Lines
-	jsonl *jsonlRows
+	kindFailureRows
 }
 
 func (f *listsFailures) write(r *listRecord, code int, msg string) error {
@@ -191,20 +190,6 @@ func (f *listsFailures) write(r *listRecord, code int, msg string) error {
 		ResultCode  int    `json:"ResultCode"`
 		Error       string `json:"Error"`
 	}{r.from, r.name, r.to, r.line, code, msg})
-}
-
-func (f *listsFailures) writeRaw(e *recordError) error {
-	if f.csv != nil {
-		return f.csv.writeRaw(e)
-	}
-	return f.jsonl.writeRaw(e)
-}
-
-func (f *listsFailures) flush() error {
-	if f.csv != nil {
-		return f.csv.flush()
-	}
-	return f.jsonl.flush()
 }
 
 // listsRowKey returns the supersedeKey (From_Account; GroupName and
@@ -265,10 +250,10 @@ func listsKind(command, done string, members bool) *writeKind[*listRecord] {
 		newFailures: func(format string, _ rowReader[*listRecord], w io.Writer) (failureWriter[*listRecord], error) {
 			if format == formatJSONL {
 				rows := newJSONLRows(w)
-				return &listsFailures{jsonl: &rows}, nil
+				return &listsFailures{kindFailureRows: kindFailureRows{jsonl: &rows}}, nil
 			}
 			rows, err := newCSVRows(w, listsSchema.columns)
-			return &listsFailures{csv: &rows}, err
+			return &listsFailures{kindFailureRows: kindFailureRows{csv: &rows}}, err
 		},
 		rowKey: listsRowKey,
 	}

@@ -334,9 +334,8 @@ func decodeProfileTags(raw jsontext.Value) ([]api.ProfileItem, string) {
 // profilesFailures writes --failures in the profiles format: CSV with the
 // input's tag columns, or JSON Lines.
 type profilesFailures struct {
-	csv   *csvRows // nil for JSON Lines
-	tags  []string // the CSV tag columns
-	jsonl *jsonlRows
+	kindFailureRows
+	tags []string // the CSV tag columns
 }
 
 func (f *profilesFailures) write(r *profileRecord, code int, msg string) error {
@@ -371,20 +370,6 @@ func csvCell(v tag.Value) string {
 	}
 	s, _ := v.AsString()
 	return s
-}
-
-func (f *profilesFailures) writeRaw(e *recordError) error {
-	if f.csv != nil {
-		return f.csv.writeRaw(e)
-	}
-	return f.jsonl.writeRaw(e)
-}
-
-func (f *profilesFailures) flush() error {
-	if f.csv != nil {
-		return f.csv.flush()
-	}
-	return f.jsonl.flush()
 }
 
 // profilesRowKey returns the supersedeKey of a row that profilesFailures
@@ -444,10 +429,10 @@ func profilesSetKind() *writeKind[*profileRecord] {
 		newFailures: func(format string, _ rowReader[*profileRecord], w io.Writer) (failureWriter[*profileRecord], error) {
 			if format == formatJSONL {
 				rows := newJSONLRows(w)
-				return &profilesFailures{jsonl: &rows}, nil
+				return &profilesFailures{kindFailureRows: kindFailureRows{jsonl: &rows}}, nil
 			}
 			rows, err := newCSVRows(w, slices.Concat([]string{colUserID}, tags))
-			return &profilesFailures{csv: &rows, tags: tags}, err
+			return &profilesFailures{kindFailureRows: kindFailureRows{csv: &rows}, tags: tags}, err
 		},
 		rowKey: func(format string, row []byte) (string, bool) {
 			row = bytes.TrimSuffix(row, []byte("\n"))
